@@ -1,0 +1,67 @@
+// CreatePartitions (key 37): grows a topic. Explicit assignments are accepted when every new partition
+// is placed on this node, the only one there is.
+import type { Message } from '../../protocol/codec.ts';
+import { ERRORS, type ErrorName } from '../../protocol/errors.ts';
+import { API_KEYS } from '../../protocol/schema/messages.generated.ts';
+import type { Broker } from '../broker.ts';
+import type { ApiDefinition } from './api.ts';
+
+type Check = { error: ErrorName; message: string } | undefined;
+
+function checkRequest(broker: Broker, t: Message, duplicated: boolean): Check {
+  if (duplicated) return { error: 'INVALID_REQUEST', message: `Duplicate topic in request: ${t.name}` };
+  const topic = broker.metadata.topic(t.name);
+  if (!topic)
+    return { error: 'UNKNOWN_TOPIC_OR_PARTITION', message: `The topic '${t.name}' does not exist.` };
+  const count = t.count as number;
+  if (count < topic.partitions) {
+    return {
+      error: 'INVALID_PARTITIONS',
+      message: `Topic currently has ${topic.partitions} partitions, which is higher than the requested ${count}.`,
+    };
+  }
+  if (count === topic.partitions) {
+    return { error: 'INVALID_PARTITIONS', message: `Topic already has ${topic.partitions} partitions.` };
+  }
+  const assignments = t.assignments as { brokerIds: number[] }[] | null;
+  if (assignments) {
+    const added = count - topic.partitions;
+    if (assignments.length !== added) {
+      return {
+        error: 'INVALID_REPLICA_ASSIGNMENT',
+        message: `Increasing the number of partitions by ${added} but ${assignments.length} assignments provided.`,
+      };
+    }
+    const elsewhere = assignments.find((a) => a.brokerIds.length !== 1 || a.brokerIds[0] !== broker.nodeId);
+    if (elsewhere) {
+      return {
+        error: 'INVALID_REPLICA_ASSIGNMENT',
+        message: `Assignment [${elsewhere.brokerIds.join(', ')}] is not possible: this cluster has the single broker ${broker.nodeId}.`,
+      };
+    }
+  }
+  return undefined;
+}
+
+export const createPartitionsApi: ApiDefinition = {
+  key: API_KEYS.CreatePartitions,
+  minVersion: 0,
+  maxVersion: 3,
+  async handle(body, ctx) {
+    const { broker } = ctx;
+    const topics = body.topics as Message[];
+    const seen = new Map<string, number>();
+    for (const t of topics) seen.set(t.name, (seen.get(t.name) ?? 0) + 1);
+    const results = [];
+    for (const t of topics) {
+      const problem = checkRequest(broker, t, seen.get(t.name)! > 1);
+      if (problem) {
+        results.push({ name: t.name, errorCode: ERRORS[problem.error].code, errorMessage: problem.message });
+        continue;
+      }
+      if (!body.validateOnly) await broker.addPartitions(broker.metadata.topic(t.name)!, t.count);
+      results.push({ name: t.name, errorCode: 0, errorMessage: null });
+    }
+    return { throttleTimeMs: 0, results };
+  },
+};

@@ -1,0 +1,159 @@
+// Fetch (key 1): serves log bytes as stored, without decoding records. Long-polls up to max.wait.ms until
+// min.bytes are available, honours the response max.bytes and per-partition max bytes (the first batch is
+// always returned whole so a consumer can make progress, KIP-74), and keeps fetch sessions (KIP-227).
+import type { Message } from '../../protocol/codec.ts';
+import { ERRORS } from '../../protocol/errors.ts';
+import { API_KEYS } from '../../protocol/schema/messages.generated.ts';
+import type { Broker } from '../broker.ts';
+import { partitionKey } from '../partition-manager.ts';
+import type { ApiDefinition } from './api.ts';
+import type { FetchPartition } from './fetch-sessions.ts';
+
+const READ_COMMITTED = 1;
+
+interface PartitionResult {
+  request: FetchPartition;
+  errorCode: number;
+  highWatermark: bigint;
+  logStartOffset: bigint;
+  records: Buffer[];
+  bytes: number;
+}
+
+function requestedPartitions(broker: Broker, body: Message, version: number): FetchPartition[] {
+  const out: FetchPartition[] = [];
+  for (const t of body.topics as Message[]) {
+    const topic = version >= 13 ? (broker.metadata.topicById(t.topicId)?.name ?? '') : (t.topic as string);
+    for (const p of t.partitions as Message[]) {
+      out.push({
+        topic,
+        topicId: t.topicId,
+        partition: p.partition,
+        fetchOffset: p.fetchOffset,
+        maxBytes: p.partitionMaxBytes,
+      });
+    }
+  }
+  return out;
+}
+
+function forgottenPartitions(broker: Broker, body: Message, version: number) {
+  const out: { topic: string; topicId: string; partition: number }[] = [];
+  for (const t of (body.forgottenTopicsData ?? []) as Message[]) {
+    const topic = version >= 13 ? (broker.metadata.topicById(t.topicId)?.name ?? '') : (t.topic as string);
+    for (const partition of t.partitions as number[]) out.push({ topic, topicId: t.topicId, partition });
+  }
+  return out;
+}
+
+async function readAll(broker: Broker, partitions: FetchPartition[], maxBytes: number, version: number) {
+  const results: PartitionResult[] = [];
+  let remaining = maxBytes;
+  let total = 0;
+  for (const request of partitions) {
+    const result: PartitionResult = {
+      request,
+      errorCode: 0,
+      highWatermark: -1n,
+      logStartOffset: -1n,
+      records: [],
+      bytes: 0,
+    };
+    results.push(result);
+    const log = request.topic ? broker.partitions.get(request.topic, request.partition) : undefined;
+    if (!log) {
+      result.errorCode =
+        version >= 13 && !request.topic
+          ? ERRORS.UNKNOWN_TOPIC_ID.code
+          : ERRORS.UNKNOWN_TOPIC_OR_PARTITION.code;
+      continue;
+    }
+    result.highWatermark = log.highWatermark;
+    result.logStartOffset = log.logStartOffset;
+    const limit = Math.min(request.maxBytes, remaining);
+    if (limit <= 0 && total > 0) continue;
+    const read = await log.read(request.fetchOffset, Math.max(limit, 0), {
+      minOneBatch: total === 0,
+      maxOffset: log.highWatermark,
+    });
+    if ('error' in read) {
+      result.errorCode = ERRORS.OFFSET_OUT_OF_RANGE.code;
+      continue;
+    }
+    if (read.records.length > 0) {
+      result.records = [read.records];
+      result.bytes = read.records.length;
+      remaining -= read.records.length;
+      total += read.records.length;
+    }
+  }
+  return { results, total };
+}
+
+export const fetchApi: ApiDefinition = {
+  key: API_KEYS.Fetch,
+  minVersion: 4,
+  maxVersion: 17,
+  async handle(body, ctx) {
+    const { broker } = ctx;
+    const version = ctx.header.apiVersion;
+    const resolution = broker.fetchSessions.resolve(
+      body.sessionId,
+      body.sessionEpoch,
+      requestedPartitions(broker, body, version),
+      forgottenPartitions(broker, body, version),
+      Date.now(),
+    );
+    if (resolution.error) {
+      return { throttleTimeMs: 0, errorCode: ERRORS[resolution.error].code, sessionId: 0, responses: [] };
+    }
+    const maxBytes = body.maxBytes as number;
+    const deadline = Date.now() + (body.maxWaitMs as number);
+    let read = await readAll(broker, resolution.partitions, maxBytes, version);
+    while (
+      read.total < (body.minBytes as number) &&
+      !read.results.some((r) => r.errorCode !== 0) &&
+      Date.now() < deadline &&
+      !broker.stopping
+    ) {
+      const keys = resolution.partitions.map((p) => partitionKey(p.topic, p.partition));
+      await broker.partitions.waitForData(keys, deadline - Date.now());
+      read = await readAll(broker, resolution.partitions, maxBytes, version);
+    }
+    const readCommitted = body.isolationLevel === READ_COMMITTED;
+    const byTopic = new Map<string, Message>();
+    const responses: Message[] = [];
+    for (const r of read.results) {
+      const send = broker.fetchSessions.shouldSend(
+        resolution.session,
+        r.request,
+        {
+          highWatermark: r.highWatermark,
+          logStartOffset: r.logStartOffset,
+          hasRecords: r.bytes > 0,
+          errorCode: r.errorCode,
+        },
+        resolution.incremental,
+      );
+      if (!send) continue;
+      const topicKey = `${r.request.topicId}:${r.request.topic}`;
+      let topic = byTopic.get(topicKey);
+      if (!topic) {
+        topic = { topic: r.request.topic, topicId: r.request.topicId, partitions: [] };
+        byTopic.set(topicKey, topic);
+        responses.push(topic);
+      }
+      topic.partitions.push({
+        partitionIndex: r.request.partition,
+        errorCode: r.errorCode,
+        highWatermark: r.highWatermark,
+        lastStableOffset: r.highWatermark,
+        logStartOffset: r.logStartOffset,
+        abortedTransactions: readCommitted ? [] : null,
+        preferredReadReplica: -1,
+        records: r.records,
+      });
+    }
+    return { throttleTimeMs: 0, errorCode: 0, sessionId: resolution.sessionId, responses };
+  },
+};

@@ -1,0 +1,153 @@
+// Produce (key 0): validates each partition's record batch (framing, CRC, counts, size, sequence) and
+// appends it as received, bytes untouched except the offsets (and the timestamp for LogAppendTime
+// topics). Errors are answered per partition; the other partitions of the request still succeed.
+import type { Message } from '../../protocol/codec.ts';
+import { ERRORS, type ErrorName } from '../../protocol/errors.ts';
+import { ATTR_TRANSACTIONAL, COMPRESSION, compressionOf } from '../../protocol/records/batch-header.ts';
+import { splitBatches, validateBatch } from '../../protocol/records/validate.ts';
+import { API_KEYS } from '../../protocol/schema/messages.generated.ts';
+import type { Broker } from '../broker.ts';
+import { partitionKey } from '../partition-manager.ts';
+import { ConnectionFatalError } from '../server/connection.ts';
+import type { ApiDefinition } from './api.ts';
+
+/** Kafka 4 advertises Produce from v0 (KAFKA-18659) but refuses v0-2: they carry the legacy formats. */
+const FIRST_SERVED_VERSION = 3;
+/** zstd needs Produce v7+, so that older clients are not sent data they cannot read. */
+const FIRST_ZSTD_VERSION = 7;
+const VALID_ACKS = new Set([0, 1, -1]);
+
+interface PartitionOutcome {
+  index: number;
+  errorCode: number;
+  errorMessage: string | null;
+  baseOffset: bigint;
+  logAppendTimeMs: bigint;
+  logStartOffset: bigint;
+}
+
+function failure(index: number, error: ErrorName, message: string | null = null): PartitionOutcome {
+  return {
+    index,
+    errorCode: ERRORS[error].code,
+    errorMessage: message,
+    baseOffset: -1n,
+    logAppendTimeMs: -1n,
+    logStartOffset: -1n,
+  };
+}
+
+async function produceToPartition(
+  broker: Broker,
+  topicName: string,
+  index: number,
+  records: Buffer | null,
+  version: number,
+): Promise<PartitionOutcome> {
+  const topic = broker.metadata.topic(topicName);
+  const log = topic && broker.partitions.get(topicName, index);
+  if (!topic || !log) return failure(index, 'UNKNOWN_TOPIC_OR_PARTITION');
+  if (!records || records.length === 0)
+    return failure(index, 'INVALID_RECORD', 'The produce request carries no record batch');
+  const split = splitBatches(records);
+  if (!split.ok) return failure(index, split.error.code, split.error.message);
+  if (split.batches.length !== 1) {
+    return failure(
+      index,
+      'INVALID_RECORD',
+      'Produce requests with version 3+ must carry exactly one record batch per partition',
+    );
+  }
+  const batch = split.batches[0];
+  const checked = validateBatch(batch, 0, { origin: 'client' });
+  if (!checked.ok) return failure(index, checked.error.code, checked.error.message);
+  const { header } = checked;
+  const settings = broker.topicSettings(topic);
+  const logAppendTime = settings.timestampType === 'LogAppendTime';
+  if (batch.length > settings.maxMessageBytes) {
+    return failure(
+      index,
+      'MESSAGE_TOO_LARGE',
+      `The batch is ${batch.length} bytes, larger than max.message.bytes ${settings.maxMessageBytes} of topic ${topicName}`,
+    );
+  }
+  if (compressionOf(header.attributes) === COMPRESSION.zstd && version < FIRST_ZSTD_VERSION) {
+    return failure(index, 'UNSUPPORTED_COMPRESSION_TYPE', 'zstd compression needs Produce v7 or later');
+  }
+  if (header.attributes & ATTR_TRANSACTIONAL) {
+    return failure(index, 'INVALID_TXN_STATE', 'Transactional writes are not supported by this broker yet');
+  }
+  const now = BigInt(Date.now());
+  if (!logAppendTime) {
+    const tooLate = BigInt(Math.min(settings.messageTimestampAfterMaxMs, Number.MAX_SAFE_INTEGER));
+    const tooEarly = BigInt(Math.min(settings.messageTimestampBeforeMaxMs, Number.MAX_SAFE_INTEGER));
+    if (header.maxTimestamp > now + tooLate || header.baseTimestamp < now - tooEarly) {
+      return failure(
+        index,
+        'INVALID_TIMESTAMP',
+        `Timestamp ${header.maxTimestamp} of a record is out of range: see message.timestamp.before.max.ms / after.max.ms of topic ${topicName}`,
+      );
+    }
+  }
+  const key = partitionKey(topicName, index);
+  const sequence = broker.producers.check(key, header);
+  if (sequence.kind === 'error') return failure(index, sequence.error, sequence.message);
+  if (sequence.kind === 'duplicate') {
+    return {
+      index,
+      errorCode: 0,
+      errorMessage: null,
+      baseOffset: sequence.baseOffset,
+      logAppendTimeMs: -1n,
+      logStartOffset: log.logStartOffset,
+    };
+  }
+  const appended = await log.append(batch, logAppendTime ? { logAppendTimeMs: now } : undefined);
+  broker.producers.recordAppend(key, header, appended.baseOffset);
+  broker.partitions.notify(key);
+  return {
+    index,
+    errorCode: 0,
+    errorMessage: null,
+    baseOffset: appended.baseOffset,
+    logAppendTimeMs: logAppendTime ? now : -1n,
+    logStartOffset: appended.logStartOffset,
+  };
+}
+
+export const produceApi: ApiDefinition = {
+  key: API_KEYS.Produce,
+  minVersion: 0,
+  maxVersion: 11,
+  async handle(body, ctx) {
+    const { broker } = ctx;
+    const version = ctx.header.apiVersion;
+    const acks = body.acks as number;
+    const topics = body.topicData as Message[];
+    const pending = topics.map((t) =>
+      Promise.all(
+        (t.partitionData as Message[]).map((p) => {
+          if (version < FIRST_SERVED_VERSION) {
+            return failure(p.index, 'UNSUPPORTED_VERSION', 'Produce v0-2 are not supported: use v3 or later');
+          }
+          if (!VALID_ACKS.has(acks)) return failure(p.index, 'INVALID_REQUIRED_ACKS');
+          return produceToPartition(broker, t.name, p.index, p.records, version);
+        }),
+      ),
+    );
+    const results = await Promise.all(pending);
+    if (acks === 0) {
+      // The client reads no answer, so Kafka closes the connection to make it refresh its metadata.
+      const failed = results.flat().find((r) => r.errorCode !== 0);
+      if (failed) throw new ConnectionFatalError(`acks=0 produce failed with error ${failed.errorCode}`);
+      return null;
+    }
+    return {
+      responses: topics.map((t, i) => ({
+        name: t.name,
+        partitionResponses: results[i].map((r) => ({ ...r, recordErrors: [] })),
+      })),
+      throttleTimeMs: 0,
+    };
+  },
+};

@@ -1,0 +1,202 @@
+// The single-node broker: metadata, partition logs and listeners put together. `startBroker` is the one
+// entry point for the CLI and for tests (in-process, port 0, a temp log dir).
+import { mkdir } from 'node:fs/promises';
+import pino, { type Logger } from 'pino';
+import type { ApiDefinition } from './apis/api.ts';
+import { apiVersionsApi } from './apis/api-versions.ts';
+import { createPartitionsApi } from './apis/create-partitions.ts';
+import { createTopicsApi } from './apis/create-topics.ts';
+import { deleteTopicsApi } from './apis/delete-topics.ts';
+import { describeConfigsApi } from './apis/describe-configs.ts';
+import { createDispatcher } from './apis/dispatch.ts';
+import { fetchApi } from './apis/fetch.ts';
+import { FetchSessionCache } from './apis/fetch-sessions.ts';
+import { initProducerIdApi } from './apis/init-producer-id.ts';
+import { listOffsetsApi } from './apis/list-offsets.ts';
+import { metadataApi } from './apis/metadata.ts';
+import { produceApi } from './apis/produce.ts';
+import { type BrokerConfig, parseBrokerConfig } from './config/broker-config.ts';
+import { effectiveTopicConfig, type TopicConfig } from './config/topic-config.ts';
+import type { LogConfig } from './log/log-config.ts';
+import { MetadataStore } from './metadata/store.ts';
+import type { TopicInfo } from './metadata/topics.ts';
+import { PartitionManager } from './partition-manager.ts';
+import { Listener } from './server/listener.ts';
+import { ProducerStateManager } from './txn/producer-state.ts';
+
+export class Broker {
+  readonly settings: BrokerConfig;
+  readonly logger: Logger;
+  readonly metadata: MetadataStore;
+  readonly partitions: PartitionManager;
+  readonly fetchSessions = new FetchSessionCache();
+  readonly producers = new ProducerStateManager();
+  readonly listeners: Listener[] = [];
+  stopping = false;
+  private readonly topicSettingsCache = new Map<string, TopicConfig>();
+
+  private constructor(
+    settings: BrokerConfig,
+    logger: Logger,
+    metadata: MetadataStore,
+    partitions: PartitionManager,
+  ) {
+    this.settings = settings;
+    this.logger = logger;
+    this.metadata = metadata;
+    this.partitions = partitions;
+  }
+
+  get nodeId(): number {
+    return this.settings.nodeId;
+  }
+
+  get clusterId(): string {
+    return this.metadata.clusterId;
+  }
+
+  static async open(settings: BrokerConfig, logger: Logger): Promise<Broker> {
+    const logDir = settings.logDirs[0];
+    await mkdir(logDir, { recursive: true });
+    const metadata = await MetadataStore.open(logDir, settings.nodeId, logger);
+    const partitions = new PartitionManager(logDir, logger);
+    const broker = new Broker(settings, logger, metadata, partitions);
+    for (const topic of metadata.topics()) {
+      await partitions.open(topic.name, 0, topic.partitions, broker.logConfig(topic));
+    }
+    return broker;
+  }
+
+  /** Effective settings of a topic: its overrides over the broker's defaults. */
+  topicSettings(topic: TopicInfo): TopicConfig {
+    let cached = this.topicSettingsCache.get(topic.name);
+    if (!cached) {
+      cached = effectiveTopicConfig(topic.configs, this.settings);
+      this.topicSettingsCache.set(topic.name, cached);
+    }
+    return cached;
+  }
+
+  private logConfig(topic: TopicInfo): Partial<LogConfig> {
+    const c = this.topicSettings(topic);
+    return {
+      segmentBytes: c.segmentBytes,
+      segmentMs: c.segmentMs,
+      indexIntervalBytes: c.indexIntervalBytes,
+      segmentIndexBytes: c.segmentIndexBytes,
+      flushMessages: c.flushMessages,
+      flushMs: c.flushMs,
+      fsyncOnAppend: c.fsyncOnAppend,
+    };
+  }
+
+  async createTopic(name: string, partitions: number, configs: Record<string, string>): Promise<TopicInfo> {
+    const topic = await this.metadata.createTopic(name, partitions, configs);
+    this.topicSettingsCache.delete(name);
+    await this.partitions.open(name, 0, partitions, this.logConfig(topic));
+    this.logger.info({ topic: name, partitions }, 'created topic');
+    return topic;
+  }
+
+  /** Creates a topic on first use (Metadata with auto.create.topics.enable); concurrent callers share it. */
+  private readonly autoCreating = new Map<string, Promise<TopicInfo | undefined>>();
+  autoCreateTopic(name: string): Promise<TopicInfo | undefined> {
+    let pending = this.autoCreating.get(name);
+    if (!pending) {
+      pending = (async () => {
+        const existing = this.metadata.topic(name);
+        if (existing) return existing;
+        if (this.metadata.image.collidingTopic(name)) return undefined;
+        return this.createTopic(name, this.settings.numPartitions, {});
+      })().finally(() => this.autoCreating.delete(name));
+      this.autoCreating.set(name, pending);
+    }
+    return pending;
+  }
+
+  async addPartitions(topic: TopicInfo, count: number): Promise<void> {
+    const from = topic.partitions;
+    await this.partitions.open(topic.name, from, count, this.logConfig(topic));
+    await this.metadata.setPartitionCount(topic.name, count);
+    this.logger.info({ topic: topic.name, from, to: count }, 'added partitions');
+  }
+
+  async deleteTopic(topic: TopicInfo): Promise<void> {
+    await this.metadata.deleteTopic(topic.name);
+    this.topicSettingsCache.delete(topic.name);
+    await this.partitions.delete(topic.name, topic.partitions);
+    this.logger.info({ topic: topic.name }, 'deleted topic');
+  }
+
+  advertisedFor(listenerName: string): { host: string; port: number } {
+    const listener = this.listeners.find((l) => l.name === listenerName) ?? this.listeners[0];
+    const advertised = this.settings.advertisedListeners.find((l) => l.name === listener.name);
+    const host = advertised?.host || listener.host || '127.0.0.1';
+    // An advertised port of 0 (or none) means "the port we actually bound".
+    const port = advertised?.port || listener.port;
+    return { host, port };
+  }
+
+  async serve(): Promise<void> {
+    const served = this.servedApis();
+    const handler = createDispatcher(this, served, this.logger);
+    for (const l of this.settings.listeners) {
+      const listener = new Listener({
+        name: l.name,
+        host: l.host,
+        port: l.port,
+        maxFrameBytes: this.settings.socketRequestMaxBytes,
+        handler,
+        logger: this.logger,
+      });
+      await listener.start();
+      this.listeners.push(listener);
+    }
+  }
+
+  private servedApis(): ApiDefinition[] {
+    const apis: ApiDefinition[] = [
+      produceApi,
+      fetchApi,
+      listOffsetsApi,
+      metadataApi,
+      createTopicsApi,
+      deleteTopicsApi,
+      initProducerIdApi,
+      describeConfigsApi,
+      createPartitionsApi,
+    ];
+    apis.push(apiVersionsApi(() => apis));
+    return apis;
+  }
+
+  async stop(): Promise<void> {
+    this.stopping = true;
+    await Promise.all(this.listeners.map((l) => l.stop()));
+    await this.partitions.closeAll();
+    await this.metadata.close();
+  }
+}
+
+export interface RunningBroker {
+  broker: Broker;
+  /** host:port of the first listener, as clients should use it. */
+  bootstrap: string;
+  port: number;
+  stop(): Promise<void>;
+}
+
+/** Starts a broker from Kafka-style properties (`listeners`, `log.dirs`, …). */
+export async function startBroker(props: Record<string, string>, logger?: Logger): Promise<RunningBroker> {
+  const log = logger ?? pino({ level: 'info' });
+  const { config: settings, warnings } = parseBrokerConfig(props);
+  for (const warning of warnings) log.warn(warning);
+  const broker = await Broker.open(settings, log);
+  await broker.serve();
+  const { host, port } = broker.advertisedFor(broker.listeners[0].name);
+  log.info(
+    { bootstrap: `${host}:${port}`, logDirs: settings.logDirs, clusterId: broker.clusterId },
+    'broker started',
+  );
+  return { broker, bootstrap: `${host}:${port}`, port: broker.listeners[0].port, stop: () => broker.stop() };
+}
