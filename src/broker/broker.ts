@@ -2,6 +2,7 @@
 // entry point for the CLI and for tests (in-process, port 0, a temp log dir).
 import { mkdir } from 'node:fs/promises';
 import pino, { type Logger } from 'pino';
+import { alterConfigsApi, incrementalAlterConfigsApi } from './apis/alter-configs.ts';
 import type { ApiDefinition } from './apis/api.ts';
 import { apiVersionsApi } from './apis/api-versions.ts';
 import { createPartitionsApi } from './apis/create-partitions.ts';
@@ -121,6 +122,14 @@ export class Broker {
     this.logger.info({ topic: topic.name, from, to: count }, 'added partitions');
   }
 
+  /** Replaces a topic's config overrides (already validated) and applies them to its open logs. */
+  async setTopicConfigs(topic: TopicInfo, configs: Record<string, string>): Promise<void> {
+    await this.metadata.setConfigs(topic.name, configs);
+    this.topicSettingsCache.delete(topic.name);
+    this.partitions.updateConfig(topic.name, topic.partitions, this.logConfig(topic));
+    this.logger.info({ topic: topic.name, configs }, 'altered topic configs');
+  }
+
   async deleteTopic(topic: TopicInfo): Promise<void> {
     await this.metadata.deleteTopic(topic.name);
     this.topicSettingsCache.delete(topic.name);
@@ -164,7 +173,9 @@ export class Broker {
       deleteTopicsApi,
       initProducerIdApi,
       describeConfigsApi,
+      alterConfigsApi,
       createPartitionsApi,
+      incrementalAlterConfigsApi,
     ];
     apis.push(apiVersionsApi(() => apis));
     return apis;

@@ -24,12 +24,13 @@ function checkRequest(broker: Broker, t: Message, duplicated: boolean): Check {
     return { error: 'INVALID_PARTITIONS', message: `Topic already has ${topic.partitions} partitions.` };
   }
   const assignments = t.assignments as { brokerIds: number[] }[] | null;
-  if (assignments) {
+  // An empty list is what some clients send for "no assignments": treat it like null.
+  if (assignments && assignments.length > 0) {
     const added = count - topic.partitions;
     if (assignments.length !== added) {
       return {
         error: 'INVALID_REPLICA_ASSIGNMENT',
-        message: `Increasing the number of partitions by ${added} but ${assignments.length} assignments provided.`,
+        message: `Attempted to add ${added} additional partition(s), but only ${assignments.length} assignment(s) were specified.`,
       };
     }
     const elsewhere = assignments.find((a) => a.brokerIds.length !== 1 || a.brokerIds[0] !== broker.nodeId);

@@ -1,5 +1,6 @@
 // A bounds-checked cursor over a Buffer for Kafka's big-endian wire types. Every read past the end
 // raises MalformedMessageError, which the broker turns into a closed connection, never a crash.
+import { takeUVarint } from './varint.ts';
 
 export class MalformedMessageError extends Error {
   constructor(message: string) {
@@ -68,16 +69,11 @@ export class Reader {
 
   /** Unsigned LEB128 varint of at most 5 bytes (a 32-bit value). */
   uvarint(): number {
-    let result = 0;
-    for (let shift = 0; shift < 35; shift += 7) {
-      const byte = this.buf[this.take(1, 'varint')];
-      result += (byte & 0x7f) * 2 ** shift;
-      if ((byte & 0x80) === 0) {
-        if (result > 0xffffffff) break;
-        return result;
-      }
+    try {
+      return takeUVarint(this.buf, this);
+    } catch (err) {
+      throw new MalformedMessageError((err as Error).message);
     }
-    throw new MalformedMessageError(`varint at offset ${this.pos} is longer than 5 bytes`);
   }
 
   /** A view (no copy) of the next n bytes. */

@@ -1,6 +1,7 @@
 // An append-only writer for Kafka's big-endian wire types. Small values are packed into a growing scratch
 // buffer; large byte payloads (record batches read from the log) are kept as their own chunks, so a Fetch
 // response is written to the socket without copying the records it carries.
+import { sizeOfUVarint, writeUVarint } from './varint.ts';
 
 const INITIAL_SCRATCH = 1024;
 const MAX_SCRATCH = 64 * 1024;
@@ -96,14 +97,8 @@ export class Writer {
 
   /** Unsigned LEB128 varint of a 32-bit value (compact lengths, tags). */
   uvarint(v: number): this {
-    let value = v >>> 0;
-    while (value >= 0x80) {
-      const at = this.reserve(1);
-      this.scratch[at] = (value & 0x7f) | 0x80;
-      value >>>= 7;
-    }
-    const at = this.reserve(1);
-    this.scratch[at] = value;
+    const at = this.reserve(sizeOfUVarint(v));
+    writeUVarint(this.scratch, v, at);
     return this;
   }
 

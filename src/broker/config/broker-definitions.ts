@@ -1,0 +1,148 @@
+// Broker configs: the ones Nagare honours, the broker defaults of every topic config, and the keys of
+// Kafka's shipped KRaft server.properties (accepted and validated so that a Kafka config file starts
+// Nagare without noise). Types, defaults, valid values and dynamic update modes are Apache Kafka 4.0's,
+// checked against the ConfigDef and DynamicBrokerConfig of the 4.0.0 jars. Kafka's order of definition
+// is kept within each group.
+import type { BrokerConfigDefinition, ConfigValue, DynamicUpdateMode, Importance } from './definitions.ts';
+import { CLEANUP_POLICIES, COMPRESSION_TYPES, TIMESTAMP_TYPES } from './topic-definitions.ts';
+import { atLeast, between, levelOrDefault, listOf, oneOf } from './validators.ts';
+
+const LONG_MAX = 2n ** 63n - 1n;
+
+function broker(
+  name: string,
+  type: BrokerConfigDefinition['type'],
+  defaultValue: ConfigValue,
+  dynamic: DynamicUpdateMode,
+  importance: Importance,
+  doc: string,
+  validator?: BrokerConfigDefinition['validator'],
+): BrokerConfigDefinition {
+  return { name, type, default: defaultValue, validator, importance, doc, dynamic };
+}
+
+/** Nagare's own key: fsync every append before acknowledging it (with group commit). */
+export const FSYNC_ON_APPEND = 'nagare.log.fsync.on.append';
+
+// biome-ignore format: one definition per line reads as a table
+export const BROKER_CONFIGS: readonly BrokerConfigDefinition[] = [
+  // Identity and KRaft keys. Kafka has no default for node.id; a single node needs none, so Nagare uses 1.
+  broker('node.id', 'int', 1, 'read-only', 'high', 'Id of this node (Nagare default 1; Kafka requires it).', atLeast(0)),
+  broker('broker.id', 'int', -1, 'read-only', 'high', 'Legacy name of node.id; when both are set they must agree.'),
+  broker('process.roles', 'list', ['broker', 'controller'], 'read-only', 'high', 'KRaft roles; Nagare is always a combined single node, so this is only validated.', listOf('broker', 'controller')),
+  broker('controller.listener.names', 'string', null, 'read-only', 'high', 'Listeners reserved for the KRaft controller; Nagare has no controller quorum and does not open them.'),
+  broker('controller.quorum.voters', 'list', [], 'read-only', 'high', 'KRaft voters; accepted and ignored (single node).'),
+  broker('controller.quorum.bootstrap.servers', 'list', [], 'read-only', 'high', 'KRaft bootstrap servers; accepted and ignored (single node).'),
+
+  // Network.
+  broker('listeners', 'string', 'PLAINTEXT://:9092', 'per-broker', 'high', 'Comma-separated NAME://host:port to listen on; an empty host means all interfaces, port 0 an ephemeral port.'),
+  broker('advertised.listeners', 'string', null, 'read-only', 'high', 'Addresses given to clients, NAME://host:port; defaults to listeners.'),
+  broker('listener.security.protocol.map', 'string', 'SASL_SSL:SASL_SSL,PLAINTEXT:PLAINTEXT,SSL:SSL,SASL_PLAINTEXT:SASL_PLAINTEXT', 'per-broker', 'low', 'Security protocol of each listener name, as NAME:PROTOCOL pairs.'),
+  broker('inter.broker.listener.name', 'string', null, 'read-only', 'medium', 'Listener brokers use among themselves; accepted and ignored (single node).'),
+  broker('socket.request.max.bytes', 'int', 104857600, 'read-only', 'high', 'Largest request the broker reads; a bigger one closes the connection.', atLeast(1)),
+  broker('socket.send.buffer.bytes', 'int', 102400, 'read-only', 'high', 'SO_SNDBUF of client sockets; -1 keeps the OS default.'),
+  broker('socket.receive.buffer.bytes', 'int', 102400, 'read-only', 'high', 'SO_RCVBUF of client sockets; -1 keeps the OS default.'),
+  broker('num.network.threads', 'int', 3, 'cluster-wide', 'high', 'Kafka network threads; accepted and ignored (Node.js is event-driven).', atLeast(1)),
+  broker('num.io.threads', 'int', 8, 'cluster-wide', 'high', 'Kafka request threads; accepted and ignored.', atLeast(1)),
+
+  // Topics and the log.
+  broker('log.dirs', 'string', null, 'read-only', 'high', 'Comma-separated directories holding the log; when unset, log.dir is used.'),
+  broker('log.dir', 'string', '/tmp/kafka-logs', 'read-only', 'high', 'Directory holding the log when log.dirs is unset.'),
+  broker('num.partitions', 'int', 1, 'read-only', 'medium', 'Partitions of a topic created without a partition count.', atLeast(1)),
+  broker('default.replication.factor', 'int', 1, 'read-only', 'medium', 'Replication factor of a topic created without one.'),
+  broker('auto.create.topics.enable', 'boolean', true, 'read-only', 'high', 'Whether a Metadata request for an unknown topic creates it.'),
+  broker('delete.topic.enable', 'boolean', true, 'read-only', 'high', 'Whether DeleteTopics may delete topics.'),
+  broker('num.recovery.threads.per.data.dir', 'int', 2, 'cluster-wide', 'high', 'Kafka recovery threads per log directory; accepted and ignored.', atLeast(1)),
+  broker('message.max.bytes', 'int', 1048588, 'cluster-wide', 'high', 'Largest record batch accepted, after compression; default of max.message.bytes.', atLeast(0)),
+  broker('log.segment.bytes', 'int', 1073741824, 'cluster-wide', 'high', 'Default of segment.bytes.', atLeast(1048576)),
+  broker('log.roll.ms', 'long', null, 'cluster-wide', 'high', 'Default of segment.ms; when unset, log.roll.hours is used.'),
+  broker('log.roll.hours', 'int', 168, 'read-only', 'high', 'Default of segment.ms in hours, below log.roll.ms.', atLeast(1)),
+  broker('log.roll.jitter.ms', 'long', null, 'cluster-wide', 'high', 'Default of segment.jitter.ms; when unset, log.roll.jitter.hours is used.'),
+  broker('log.roll.jitter.hours', 'int', 0, 'read-only', 'high', 'Default of segment.jitter.ms in hours, below log.roll.jitter.ms.', atLeast(0)),
+  broker('log.retention.ms', 'long', null, 'cluster-wide', 'high', 'Default of retention.ms; when unset, log.retention.minutes then log.retention.hours are used. -1 means no limit.'),
+  broker('log.retention.minutes', 'int', null, 'read-only', 'high', 'Default of retention.ms in minutes, below log.retention.ms.'),
+  broker('log.retention.hours', 'int', 168, 'read-only', 'high', 'Default of retention.ms in hours, below log.retention.minutes.'),
+  broker('log.retention.bytes', 'long', -1n, 'cluster-wide', 'high', 'Default of retention.bytes.'),
+  broker('log.retention.check.interval.ms', 'long', 300000n, 'read-only', 'medium', 'How often retention is enforced.', atLeast(1)),
+  broker('log.cleanup.policy', 'list', ['delete'], 'cluster-wide', 'medium', 'Default of cleanup.policy.', listOf(...CLEANUP_POLICIES)),
+  broker('log.index.size.max.bytes', 'int', 10485760, 'cluster-wide', 'medium', 'Default of segment.index.bytes.', atLeast(4)),
+  broker('log.index.interval.bytes', 'int', 4096, 'cluster-wide', 'medium', 'Default of index.interval.bytes.', atLeast(0)),
+  broker('log.flush.interval.messages', 'long', LONG_MAX, 'cluster-wide', 'high', 'Default of flush.messages.', atLeast(1)),
+  broker('log.segment.delete.delay.ms', 'long', 60000n, 'cluster-wide', 'high', 'Default of file.delete.delay.ms.', atLeast(0)),
+  broker('log.flush.scheduler.interval.ms', 'long', LONG_MAX, 'read-only', 'high', 'How often the flusher looks for logs to flush; default of flush.ms below log.flush.interval.ms.'),
+  broker('log.flush.interval.ms', 'long', null, 'cluster-wide', 'high', 'Default of flush.ms; when unset, log.flush.scheduler.interval.ms is used.'),
+  broker('log.preallocate', 'boolean', false, 'cluster-wide', 'medium', 'Default of preallocate.'),
+  broker('min.insync.replicas', 'int', 1, 'cluster-wide', 'high', 'Default of min.insync.replicas.', atLeast(1)),
+  broker('log.message.timestamp.type', 'string', 'CreateTime', 'cluster-wide', 'medium', 'Default of message.timestamp.type.', oneOf(...TIMESTAMP_TYPES)),
+  broker('log.message.timestamp.before.max.ms', 'long', LONG_MAX, 'cluster-wide', 'medium', 'Default of message.timestamp.before.max.ms.', atLeast(0)),
+  broker('log.message.timestamp.after.max.ms', 'long', 3600000n, 'cluster-wide', 'medium', 'Default of message.timestamp.after.max.ms.', atLeast(0)),
+  broker('compression.type', 'string', 'producer', 'cluster-wide', 'high', 'Default of the topic config compression.type.', oneOf(...COMPRESSION_TYPES)),
+  broker('compression.gzip.level', 'int', -1, 'cluster-wide', 'medium', 'Default of compression.gzip.level.', levelOrDefault(1, 9, -1)),
+  broker('compression.lz4.level', 'int', 9, 'cluster-wide', 'medium', 'Default of compression.lz4.level.', between(1, 17)),
+  broker('compression.zstd.level', 'int', 3, 'cluster-wide', 'medium', 'Default of compression.zstd.level.', between(-131072, 22)),
+  broker('unclean.leader.election.enable', 'boolean', false, 'cluster-wide', 'high', 'Default of unclean.leader.election.enable.'),
+  broker('log.local.retention.ms', 'long', -2n, 'cluster-wide', 'medium', 'Default of local.retention.ms.', atLeast(-2)),
+  broker('log.local.retention.bytes', 'long', -2n, 'cluster-wide', 'medium', 'Default of local.retention.bytes.', atLeast(-2)),
+  broker('remote.log.storage.system.enable', 'boolean', false, 'read-only', 'medium', 'Tiered storage; Nagare supports none, so only false is useful.'),
+
+  // The log cleaner (compaction).
+  broker('log.cleaner.enable', 'boolean', true, 'read-only', 'medium', 'Whether the cleaner runs; needed by compacted topics.'),
+  broker('log.cleaner.threads', 'int', 1, 'cluster-wide', 'medium', 'Number of cleaner workers.', atLeast(0)),
+  broker('log.cleaner.io.max.bytes.per.second', 'double', Number.MAX_VALUE, 'cluster-wide', 'medium', 'Read plus write throughput cap of the cleaner.'),
+  broker('log.cleaner.dedupe.buffer.size', 'long', 134217728n, 'cluster-wide', 'medium', 'Memory for the key map of all cleaner workers.'),
+  broker('log.cleaner.io.buffer.size', 'int', 524288, 'cluster-wide', 'medium', 'I/O buffer memory of all cleaner workers.', atLeast(0)),
+  broker('log.cleaner.io.buffer.load.factor', 'double', 0.9, 'cluster-wide', 'medium', 'Fill ratio of the key map before it is considered full.'),
+  broker('log.cleaner.backoff.ms', 'long', 15000n, 'cluster-wide', 'medium', 'Sleep of the cleaner when there is nothing to clean.', atLeast(0)),
+  broker('log.cleaner.min.cleanable.ratio', 'double', 0.5, 'cluster-wide', 'medium', 'Default of min.cleanable.dirty.ratio.', between(0, 1)),
+  broker('log.cleaner.delete.retention.ms', 'long', 86400000n, 'cluster-wide', 'medium', 'Default of delete.retention.ms.', atLeast(0)),
+  broker('log.cleaner.min.compaction.lag.ms', 'long', 0n, 'cluster-wide', 'medium', 'Default of min.compaction.lag.ms.', atLeast(0)),
+  broker('log.cleaner.max.compaction.lag.ms', 'long', LONG_MAX, 'cluster-wide', 'medium', 'Default of max.compaction.lag.ms.', atLeast(1)),
+
+  // Replication (for DescribeConfigs completeness; a single node replicates nothing).
+  broker('replica.fetch.max.bytes', 'int', 1048576, 'read-only', 'medium', 'Bytes a follower fetches per partition; no followers on a single node.', atLeast(0)),
+
+  // Group and transaction coordinators.
+  broker('offsets.topic.replication.factor', 'short', 3, 'read-only', 'high', 'Replication factor of __consumer_offsets.', atLeast(1)),
+  broker('offsets.topic.num.partitions', 'int', 50, 'read-only', 'high', 'Partitions of __consumer_offsets.', atLeast(1)),
+  broker('offsets.topic.segment.bytes', 'int', 104857600, 'read-only', 'high', 'Segment size of __consumer_offsets.', atLeast(1)),
+  broker('offsets.retention.minutes', 'int', 10080, 'read-only', 'high', 'How long committed offsets of an empty group are kept.', atLeast(1)),
+  broker('group.initial.rebalance.delay.ms', 'int', 3000, 'read-only', 'medium', 'Wait for more members before the first rebalance of an empty classic group.'),
+  broker('group.min.session.timeout.ms', 'int', 6000, 'read-only', 'medium', 'Smallest session timeout a classic group member may ask for.'),
+  broker('group.max.session.timeout.ms', 'int', 1800000, 'read-only', 'medium', 'Largest session timeout a classic group member may ask for.'),
+  broker('transaction.state.log.replication.factor', 'short', 3, 'read-only', 'high', 'Replication factor of __transaction_state.', atLeast(1)),
+  broker('transaction.state.log.min.isr', 'int', 2, 'read-only', 'high', 'min.insync.replicas of __transaction_state.', atLeast(1)),
+  broker('transaction.max.timeout.ms', 'int', 900000, 'read-only', 'high', 'Largest transaction timeout a producer may ask for.', atLeast(1)),
+  broker('transactional.id.expiration.ms', 'int', 604800000, 'read-only', 'high', 'Idle time after which a transactional id expires.', atLeast(1)),
+  broker('share.coordinator.state.topic.replication.factor', 'short', 3, 'read-only', 'high', 'Replication factor of __share_group_state.', atLeast(1)),
+  broker('share.coordinator.state.topic.min.isr', 'short', 2, 'read-only', 'high', 'min.insync.replicas of __share_group_state.', atLeast(1)),
+
+  broker(FSYNC_ON_APPEND, 'boolean', false, 'read-only', 'high', 'Nagare: fsync before acknowledging a produce, with group commit, so no acknowledged write is lost in a crash.'),
+];
+
+const BY_NAME = new Map(BROKER_CONFIGS.map((def) => [def.name, def]));
+
+export function brokerConfigDefinition(name: string): BrokerConfigDefinition | undefined {
+  return BY_NAME.get(name);
+}
+
+// Kafka's DynamicBrokerConfig.brokerConfigSynonyms: names that set one broker value, highest precedence
+// first. Lower ones are in another unit, converted to the first one's.
+const SYNONYM_GROUPS: readonly (readonly string[])[] = [
+  ['log.roll.ms', 'log.roll.hours'],
+  ['log.roll.jitter.ms', 'log.roll.jitter.hours'],
+  ['log.retention.ms', 'log.retention.minutes', 'log.retention.hours'],
+];
+
+export function brokerConfigSynonyms(name: string): readonly string[] {
+  // Only log.flush.interval.ms falls back to the scheduler interval; the reverse is not a synonym.
+  if (name === 'log.flush.interval.ms') return [name, 'log.flush.scheduler.interval.ms'];
+  return SYNONYM_GROUPS.find((group) => group.includes(name)) ?? [name];
+}
+
+/** Milliseconds per unit of the synonyms that are not in milliseconds. */
+export const MILLIS_PER_UNIT: Readonly<Record<string, bigint>> = {
+  'log.roll.hours': 3600000n,
+  'log.roll.jitter.hours': 3600000n,
+  'log.retention.minutes': 60000n,
+  'log.retention.hours': 3600000n,
+};

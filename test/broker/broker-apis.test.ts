@@ -1,0 +1,292 @@
+// Broker behaviour as a client observes it, through @platformatic/kafka's own request encoders (not ours):
+// long-poll fetches, fetch sessions, topic admin, config changes, and everything surviving a restart.
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import {
+  type Connection,
+  createPartitionsV3,
+  createTopicsV7,
+  deleteTopicsV6,
+  describeConfigsV4,
+  fetchV17,
+  incrementalAlterConfigsV1,
+  metadataV12,
+  produceV9,
+} from '@platformatic/kafka';
+import { responseOf, withConnection } from '../support/kafka-requests.ts';
+import { type NagareUnderTest, startNagare } from '../support/nagare.ts';
+
+const TOPIC_RESOURCE = 2;
+
+async function createTopic(
+  c: Connection,
+  name: string,
+  partitions = 1,
+  configs: Record<string, string> = {},
+) {
+  const response = await responseOf(
+    createTopicsV7.api.async(
+      c,
+      [
+        {
+          name,
+          numPartitions: partitions,
+          replicationFactor: 1,
+          assignments: [],
+          configs: Object.entries(configs).map(([n, value]) => ({ name: n, value })),
+        },
+      ],
+      10_000,
+      false,
+    ),
+  );
+  return response.topics[0];
+}
+
+async function produce(c: Connection, topic: string, values: string[], partition = 0) {
+  const response = await responseOf(
+    produceV9.api.async(
+      c,
+      -1,
+      10_000,
+      values.map((v) => ({ topic, partition, value: Buffer.from(v) })),
+    ),
+  );
+  if (typeof response === 'boolean') throw new Error('no produce response');
+  return response.responses[0].partitionResponses[0];
+}
+
+async function topicId(c: Connection, name: string): Promise<string> {
+  const response = await responseOf(metadataV12.api.async(c, [name], false, false));
+  return response.topics[0].topicId;
+}
+
+function fetchTopic(id: string, partition: number, fetchOffset: bigint) {
+  return {
+    topicId: id,
+    partitions: [
+      {
+        partition,
+        currentLeaderEpoch: -1,
+        fetchOffset,
+        lastFetchedEpoch: -1,
+        logStartOffset: -1n,
+        partitionMaxBytes: 1 << 20,
+      },
+    ],
+  };
+}
+
+describe('broker APIs seen by a client', () => {
+  let nagare: NagareUnderTest;
+  before(async () => {
+    nagare = await startNagare();
+  });
+  after(() => nagare.stop());
+
+  it('a long-polling fetch returns as soon as a record arrives, and waits out max.wait.ms otherwise', async () => {
+    await withConnection(nagare, async (c) => {
+      await createTopic(c, 'long-poll');
+      const id = await topicId(c, 'long-poll');
+      await withConnection(nagare, async (consumer) => {
+        const started = Date.now();
+        const waiting = fetchV17.api.async(
+          consumer,
+          10_000,
+          1,
+          1 << 20,
+          0,
+          0,
+          -1,
+          [fetchTopic(id, 0, 0n)],
+          [],
+          '',
+        );
+        await produce(c, 'long-poll', ['wake up']);
+        const response = await waiting;
+        const partition = response.responses[0].partitions[0];
+        assert.equal(partition.records?.[0]?.records[0].value?.toString(), 'wake up');
+        assert.ok(Date.now() - started < 9_000, 'answered before max.wait.ms');
+        const idleStart = Date.now();
+        const idle = await fetchV17.api.async(
+          consumer,
+          300,
+          1,
+          1 << 20,
+          0,
+          0,
+          -1,
+          [fetchTopic(id, 0, 1n)],
+          [],
+          '',
+        );
+        assert.ok(Date.now() - idleStart >= 250, 'waited for max.wait.ms without data');
+        assert.equal(idle.responses[0].partitions[0].records?.length ?? 0, 0, 'no records');
+      });
+    });
+  });
+
+  it('a fetch session answers incremental fetches with only the partitions that changed', async () => {
+    await withConnection(nagare, async (c) => {
+      await createTopic(c, 'session', 2);
+      const id = await topicId(c, 'session');
+      const both = {
+        topicId: id,
+        partitions: [0, 1].map((partition) => fetchTopic(id, partition, 0n).partitions[0]),
+      };
+      const full = await fetchV17.api.async(c, 0, 0, 1 << 20, 0, 0, 0, [both], [], '');
+      assert.notEqual(full.sessionId, 0, 'a session was opened');
+      assert.equal(full.responses[0].partitions.length, 2, 'a full response names every partition');
+      const quiet = await fetchV17.api.async(c, 0, 0, 1 << 20, 0, full.sessionId, 1, [], [], '');
+      assert.equal(quiet.responses.length, 0, 'nothing changed, nothing sent');
+      await produce(c, 'session', ['one'], 1);
+      const news = await fetchV17.api.async(c, 0, 0, 1 << 20, 0, full.sessionId, 2, [], [], '');
+      assert.deepEqual(
+        news.responses[0].partitions.map((p) => p.partitionIndex),
+        [1],
+      );
+      const stale = await responseOf(fetchV17.api.async(c, 0, 0, 1 << 20, 0, full.sessionId, 2, [], [], ''));
+      assert.equal(stale.errorCode, 71, 'INVALID_FETCH_SESSION_EPOCH');
+    });
+  });
+
+  it('topic configs can be set incrementally, are validated, and show up as topic overrides', async () => {
+    await withConnection(nagare, async (c) => {
+      await createTopic(c, 'configs');
+      const set = await responseOf(
+        incrementalAlterConfigsV1.api.async(
+          c,
+          [
+            {
+              resourceType: TOPIC_RESOURCE,
+              resourceName: 'configs',
+              configs: [{ name: 'retention.ms', configOperation: 0, value: '3600000' }],
+            },
+          ],
+          false,
+        ),
+      );
+      assert.equal(set.responses[0].errorCode, 0);
+      const bad = await responseOf(
+        incrementalAlterConfigsV1.api.async(
+          c,
+          [
+            {
+              resourceType: TOPIC_RESOURCE,
+              resourceName: 'configs',
+              configs: [{ name: 'retention.ms', configOperation: 0, value: 'soon' }],
+            },
+          ],
+          false,
+        ),
+      );
+      assert.equal(bad.responses[0].errorCode, 40, 'INVALID_CONFIG');
+      assert.match(bad.responses[0].errorMessage ?? '', /retention\.ms/);
+      const described = await responseOf(
+        describeConfigsV4.api.async(
+          c,
+          [{ resourceType: TOPIC_RESOURCE, resourceName: 'configs', configurationKeys: ['retention.ms'] }],
+          true,
+          false,
+        ),
+      );
+      const entry = described.results[0].configs[0];
+      assert.deepEqual([entry.name, entry.value, entry.configSource], ['retention.ms', '3600000', 1]);
+    });
+  });
+
+  it('partitions can be added but never removed', async () => {
+    await withConnection(nagare, async (c) => {
+      await createTopic(c, 'grow', 1);
+      const grow = await responseOf(
+        createPartitionsV3.api.async(c, [{ name: 'grow', count: 3, assignments: [] }], 10_000, false),
+      );
+      assert.equal(grow.results[0].errorCode, 0);
+      const shrink = await responseOf(
+        createPartitionsV3.api.async(c, [{ name: 'grow', count: 2, assignments: [] }], 10_000, false),
+      );
+      assert.equal(shrink.results[0].errorCode, 37, 'INVALID_PARTITIONS');
+      const meta = await responseOf(metadataV12.api.async(c, ['grow'], false, false));
+      assert.equal(meta.topics[0].partitions.length, 3);
+      assert.equal((await produce(c, 'grow', ['x'], 2)).errorCode, 0);
+    });
+  });
+
+  it('a deleted topic is gone, and recreating it starts an empty log with a new id', async () => {
+    await withConnection(nagare, async (c) => {
+      await createTopic(c, 'doomed');
+      const oldId = await topicId(c, 'doomed');
+      await produce(c, 'doomed', ['a', 'b']);
+      const deleted = await responseOf(deleteTopicsV6.api.async(c, [{ name: 'doomed' }], 10_000));
+      assert.equal(deleted.responses[0].errorCode, 0);
+      const meta = await responseOf(metadataV12.api.async(c, ['doomed'], false, false));
+      assert.equal(meta.topics[0].errorCode, 3, 'UNKNOWN_TOPIC_OR_PARTITION');
+      await createTopic(c, 'doomed');
+      assert.notEqual(await topicId(c, 'doomed'), oldId);
+      assert.equal((await produce(c, 'doomed', ['fresh'])).baseOffset, 0n);
+    });
+  });
+});
+
+describe('a restarted broker', () => {
+  it('keeps its cluster id, topics, ids, configs and records', async () => {
+    const first = await startNagare();
+    const dataDir = first.dataDir;
+    let before: { clusterId: string | null | undefined; id: string };
+    try {
+      before = await withConnection(first, async (c) => {
+        await createTopic(c, 'durable', 2, { 'cleanup.policy': 'compact' });
+        await produce(c, 'durable', ['one', 'two', 'three'], 1);
+        const meta = await responseOf(metadataV12.api.async(c, ['durable'], false, false));
+        return { clusterId: meta.clusterId, id: meta.topics[0].topicId };
+      });
+    } finally {
+      await first.broker.stop();
+    }
+    const second = await startNagare({ dataDir });
+    try {
+      await withConnection(second, async (c) => {
+        const meta = await responseOf(metadataV12.api.async(c, ['durable'], false, false));
+        assert.equal(meta.clusterId, before.clusterId);
+        assert.equal(meta.topics[0].topicId, before.id);
+        assert.equal(meta.topics[0].partitions.length, 2);
+        const described = await responseOf(
+          describeConfigsV4.api.async(
+            c,
+            [
+              {
+                resourceType: TOPIC_RESOURCE,
+                resourceName: 'durable',
+                configurationKeys: ['cleanup.policy'],
+              },
+            ],
+            false,
+            false,
+          ),
+        );
+        assert.equal(described.results[0].configs[0].value, 'compact');
+        const fetched = await fetchV17.api.async(
+          c,
+          0,
+          0,
+          1 << 20,
+          0,
+          0,
+          -1,
+          [fetchTopic(before.id, 1, 0n)],
+          [],
+          '',
+        );
+        const values = fetched.responses[0].partitions[0].records?.flatMap((b) =>
+          b.records.map((r) => r.value?.toString()),
+        );
+        assert.deepEqual(values, ['one', 'two', 'three']);
+        assert.equal((await produce(c, 'durable', ['four'], 1)).baseOffset, 3n);
+      });
+    } finally {
+      await second.stop();
+      const { rm } = await import('node:fs/promises');
+      await rm(dataDir, { recursive: true, force: true });
+    }
+  });
+});
