@@ -200,7 +200,10 @@ export interface RunningBroker {
 /** Starts a broker from Kafka-style properties (`listeners`, `log.dirs`, …). */
 export async function startBroker(props: Record<string, string>, logger?: Logger): Promise<RunningBroker> {
   const log = logger ?? pino({ level: 'info' });
-  const { config: settings, warnings } = parseBrokerConfig(props);
+  // Kafka 4's storage format writes min.insync.replicas as a cluster-wide dynamic default (for eligible
+  // leader replicas, KIP-966), so DescribeConfigs reports it as DYNAMIC_DEFAULT_BROKER_CONFIG; do the same.
+  const clusterDefaults = { 'min.insync.replicas': props['min.insync.replicas'] ?? '1' };
+  const { config: settings, warnings } = parseBrokerConfig(props, { default: clusterDefaults });
   for (const warning of warnings) log.warn(warning);
   const broker = await Broker.open(settings, log);
   await broker.serve();

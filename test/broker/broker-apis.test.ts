@@ -195,6 +195,22 @@ describe('broker APIs seen by a client', () => {
     });
   });
 
+  it('a topic with compression.type=gzip stores gzip batches whatever the producer sent', async () => {
+    await withConnection(nagare, async (c) => {
+      await createTopic(c, 'recompressed', 1, { 'compression.type': 'gzip' });
+      const id = await topicId(c, 'recompressed');
+      await produce(c, 'recompressed', ['alpha', 'beta', 'gamma']);
+      const fetched = await fetchV17.api.async(c, 0, 0, 1 << 20, 0, 0, -1, [fetchTopic(id, 0, 0n)], [], '');
+      const batches = fetched.responses[0].partitions[0].records ?? [];
+      assert.equal(batches.length, 1);
+      assert.equal(batches[0].attributes & 0x07, 1, 'stored with gzip');
+      assert.deepEqual(
+        batches[0].records.map((r) => r.value?.toString()),
+        ['alpha', 'beta', 'gamma'],
+      );
+    });
+  });
+
   it('partitions can be added but never removed', async () => {
     await withConnection(nagare, async (c) => {
       await createTopic(c, 'grow', 1);

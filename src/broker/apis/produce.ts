@@ -4,9 +4,11 @@
 import type { Message } from '../../protocol/codec.ts';
 import { ERRORS, type ErrorName } from '../../protocol/errors.ts';
 import { ATTR_TRANSACTIONAL, COMPRESSION, compressionOf } from '../../protocol/records/batch-header.ts';
+import { recompressBatch } from '../../protocol/records/recompress.ts';
 import { splitBatches, validateBatch } from '../../protocol/records/validate.ts';
 import { API_KEYS } from '../../protocol/schema/messages.generated.ts';
 import type { Broker } from '../broker.ts';
+import type { TopicConfig } from '../config/topic-config.ts';
 import { partitionKey } from '../partition-manager.ts';
 import { ConnectionFatalError } from '../server/connection.ts';
 import type { ApiDefinition } from './api.ts';
@@ -16,6 +18,21 @@ const FIRST_SERVED_VERSION = 3;
 /** zstd needs Produce v7+, so that older clients are not sent data they cannot read. */
 const FIRST_ZSTD_VERSION = 7;
 const VALID_ACKS = new Set([0, 1, -1]);
+
+/** compression.type values that make the broker rewrite batches; 'producer' keeps what was sent. */
+const TOPIC_CODECS: Record<string, number | undefined> = {
+  uncompressed: COMPRESSION.none,
+  gzip: COMPRESSION.gzip,
+  snappy: COMPRESSION.snappy,
+  lz4: COMPRESSION.lz4,
+  zstd: COMPRESSION.zstd,
+};
+
+function levelFor(settings: TopicConfig, codec: number): number | undefined {
+  if (codec === COMPRESSION.gzip) return settings.compressionGzipLevel;
+  if (codec === COMPRESSION.zstd) return settings.compressionZstdLevel;
+  return undefined;
+}
 
 interface PartitionOutcome {
   index: number;
@@ -89,6 +106,11 @@ async function produceToPartition(
       );
     }
   }
+  const target = TOPIC_CODECS[settings.compression];
+  const batchToAppend =
+    target === undefined || target === compressionOf(header.attributes)
+      ? batch
+      : await recompressBatch(batch, target, levelFor(settings, target));
   const key = partitionKey(topicName, index);
   const sequence = broker.producers.check(key, header);
   if (sequence.kind === 'error') return failure(index, sequence.error, sequence.message);
@@ -102,7 +124,7 @@ async function produceToPartition(
       logStartOffset: log.logStartOffset,
     };
   }
-  const appended = await log.append(batch, logAppendTime ? { logAppendTimeMs: now } : undefined);
+  const appended = await log.append(batchToAppend, logAppendTime ? { logAppendTimeMs: now } : undefined);
   broker.producers.recordAppend(key, header, appended.baseOffset);
   broker.partitions.notify(key);
   return {

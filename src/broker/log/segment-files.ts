@@ -1,0 +1,76 @@
+// Names of the files in a partition directory, as Kafka lays them out: every segment is a set of files
+// named by its base offset zero-padded to 20 digits (00000000000000000000.log, .index, .timeindex).
+
+export const LOG_SUFFIX = '.log';
+export const INDEX_SUFFIX = '.index';
+export const TIME_INDEX_SUFFIX = '.timeindex';
+/** Written by a clean close so that the next open can skip recovery. */
+export const CLEAN_SHUTDOWN_FILE = '.clean_shutdown';
+/** The log start offset moved by DeleteRecords (Kafka keeps it in log-start-offset-checkpoint). */
+export const LOG_START_OFFSET_FILE = 'log-start-offset';
+/** Suffix of files written aside and renamed into place; one left behind is from an interrupted write. */
+export const TMP_SUFFIX = '.tmp';
+/** Suffixes Kafka uses for segments on their way out; such files are never part of the live log. */
+const LEFTOVER_SUFFIXES = [TMP_SUFFIX, '.deleted', '.cleaned', '.swap'];
+
+export type SegmentFileKind = 'log' | 'index' | 'timeindex';
+
+const SEGMENT_FILE = /^(\d{20})\.(log|index|timeindex)$/;
+
+export function segmentFileName(baseOffset: bigint, suffix: string): string {
+  return baseOffset.toString().padStart(20, '0') + suffix;
+}
+
+function parseSegmentFileName(name: string): { baseOffset: bigint; kind: SegmentFileKind } | null {
+  const match = SEGMENT_FILE.exec(name);
+  if (!match) return null;
+  return { baseOffset: BigInt(match[1]), kind: match[2] as SegmentFileKind };
+}
+
+/** A temp or retired copy of one of our own files (other components' files are never matched). */
+function isLeftoverFile(name: string): boolean {
+  const suffix = LEFTOVER_SUFFIXES.find((candidate) => name.endsWith(candidate));
+  if (!suffix) return false;
+  const stem = name.slice(0, -suffix.length);
+  return (
+    parseSegmentFileName(stem) !== null || stem === CLEAN_SHUTDOWN_FILE || stem === LOG_START_OFFSET_FILE
+  );
+}
+
+/**
+ * Sorts a directory listing into the segments present (base offsets with a .log file, ascending, and
+ * which of them have both index files) and the files to remove: leftovers of interrupted writes and
+ * index files whose .log is gone. Files that are not ours (other components' state) are left alone.
+ */
+export function classifyPartitionFiles(names: readonly string[]): {
+  segments: { baseOffset: bigint; hasIndexes: boolean }[];
+  garbage: string[];
+} {
+  const kinds = new Map<bigint, Set<SegmentFileKind>>();
+  const garbage: string[] = [];
+  for (const name of names) {
+    if (isLeftoverFile(name)) {
+      garbage.push(name);
+      continue;
+    }
+    const parsed = parseSegmentFileName(name);
+    if (!parsed) continue;
+    let set = kinds.get(parsed.baseOffset);
+    if (!set) {
+      set = new Set();
+      kinds.set(parsed.baseOffset, set);
+    }
+    set.add(parsed.kind);
+  }
+  const segments: { baseOffset: bigint; hasIndexes: boolean }[] = [];
+  for (const [baseOffset, set] of kinds) {
+    if (set.has('log')) {
+      segments.push({ baseOffset, hasIndexes: set.has('index') && set.has('timeindex') });
+    } else {
+      if (set.has('index')) garbage.push(segmentFileName(baseOffset, INDEX_SUFFIX));
+      if (set.has('timeindex')) garbage.push(segmentFileName(baseOffset, TIME_INDEX_SUFFIX));
+    }
+  }
+  segments.sort((a, b) => (a.baseOffset < b.baseOffset ? -1 : a.baseOffset > b.baseOffset ? 1 : 0));
+  return { segments, garbage };
+}
