@@ -8,7 +8,7 @@ import type { Broker } from '../broker.ts';
 import { describeTopicConfig } from '../config/describe-configs.ts';
 import { validateTopicConfigs } from '../config/topic-config.ts';
 import { topicConfigDefinition } from '../config/topic-definitions.ts';
-import type { ApiDefinition } from './api.ts';
+import type { ApiContext, ApiDefinition, ApiHandler } from './api.ts';
 import { RESOURCE_TYPE } from './describe-configs.ts';
 
 export const OPERATION = { SET: 0, DELETE: 1, APPEND: 2, SUBTRACT: 3 } as const;
@@ -108,53 +108,48 @@ function unsupportedResource(type: number): Outcome {
   return { errorCode: ERRORS.INVALID_REQUEST.code, errorMessage: `Unsupported resource type ${type}` };
 }
 
-export const alterConfigsApi: ApiDefinition = {
-  key: API_KEYS.AlterConfigs,
-  minVersion: 0,
-  maxVersion: 2,
-  async handle(body, ctx) {
+/** What a resource's topic overrides become; a string is an error message. */
+type NextConfigs = (resource: Message, current: Record<string, string>) => Record<string, string> | string;
+
+/** The shared body of both APIs: each resource succeeds or fails on its own. */
+function alterConfigsHandler(nextConfigs: (ctx: ApiContext) => NextConfigs): ApiHandler {
+  return async (body, ctx) => {
+    const next = nextConfigs(ctx);
     const responses = [];
     for (const r of body.resources as Message[]) {
       const outcome =
         r.resourceType === RESOURCE_TYPE.TOPIC
-          ? await alterTopic(
-              ctx.broker,
-              r.resourceName,
-              () => {
-                const all: Record<string, string> = {};
-                for (const c of r.configs as { name: string; value: string | null }[]) {
-                  if (c.value === null) return `Null value not supported for : ${c.name}`;
-                  all[c.name] = c.value;
-                }
-                return all;
-              },
-              body.validateOnly,
-            )
+          ? await alterTopic(ctx.broker, r.resourceName, (current) => next(r, current), body.validateOnly)
           : unsupportedResource(r.resourceType);
       responses.push({ ...outcome, resourceType: r.resourceType, resourceName: r.resourceName });
     }
     return { throttleTimeMs: 0, responses };
-  },
+  };
+}
+
+/** AlterConfigs replaces every override of the resource by the ones given. */
+function replaceAll(resource: Message): Record<string, string> | string {
+  const all: Record<string, string> = {};
+  for (const c of resource.configs as { name: string; value: string | null }[]) {
+    if (c.value === null) return `Null value not supported for : ${c.name}`;
+    all[c.name] = c.value;
+  }
+  return all;
+}
+
+export const alterConfigsApi: ApiDefinition = {
+  key: API_KEYS.AlterConfigs,
+  minVersion: 0,
+  maxVersion: 2,
+  handle: alterConfigsHandler(() => replaceAll),
 };
 
 export const incrementalAlterConfigsApi: ApiDefinition = {
   key: API_KEYS.IncrementalAlterConfigs,
   minVersion: 0,
   maxVersion: 1,
-  async handle(body, ctx) {
-    const responses = [];
-    for (const r of body.resources as Message[]) {
-      const outcome =
-        r.resourceType === RESOURCE_TYPE.TOPIC
-          ? await alterTopic(
-              ctx.broker,
-              r.resourceName,
-              (current) => applyIncremental(current, r.configs, (name) => topicDefault(ctx.broker, name)),
-              body.validateOnly,
-            )
-          : unsupportedResource(r.resourceType);
-      responses.push({ ...outcome, resourceType: r.resourceType, resourceName: r.resourceName });
-    }
-    return { throttleTimeMs: 0, responses };
-  },
+  handle: alterConfigsHandler(
+    (ctx) => (resource, current) =>
+      applyIncremental(current, resource.configs, (name) => topicDefault(ctx.broker, name)),
+  ),
 };
