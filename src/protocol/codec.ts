@@ -55,7 +55,12 @@ function isDefault(field: FieldSchema, version: number, value: unknown): boolean
   const d = defaultValue(field, version);
   if (Array.isArray(value)) return Array.isArray(d) && value.length === 0;
   if (Buffer.isBuffer(value)) return Buffer.isBuffer(d) && value.length === 0;
-  if (value !== null && typeof value === 'object') return false;
+  // A struct is at its default when each of its fields is (the decoder fills absent tagged structs so).
+  if (value !== null && typeof value === 'object') {
+    return (
+      field.type === 'struct' && field.fields!.every((f) => isDefault(f, version, (value as Message)[f.name]))
+    );
+  }
   return value === d;
 }
 

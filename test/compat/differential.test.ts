@@ -1,0 +1,550 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import {
+  ConfigResourceTypes,
+  type Connection,
+  createTopicsV7,
+  describeConfigsV4,
+  fetchV12,
+  listOffsetsV9,
+  type MessageRecord,
+  metadataV12,
+  Producer,
+  produceV9,
+  stringSerializers,
+} from '@platformatic/kafka';
+import { requireInCI } from '../support/external-tools.ts';
+import { responseOf, withConnection } from '../support/kafka-requests.ts';
+import {
+  type BrokerPair,
+  compareOn,
+  pairMissing,
+  type RunningBroker,
+  referenceTarget,
+  startPair,
+  subjectTarget,
+} from '../support/targets.ts';
+
+// Differential tests: each scenario runs against Apache Kafka and the broker under test (see
+// test/support/targets.ts), and what the client observed must be equal after normalisation. The
+// reference's values are asserted too, so that a Kafka-vs-Kafka run cannot pass vacuously and the
+// scenarios document Kafka 4's behaviour.
+
+/** One CreateTime base for both brokers, an hour back (within Kafka's default timestamp bounds). */
+const T0 = BigInt(Date.now() - 3_600_000);
+const NO_TIMESTAMP = -1;
+const TIMESTAMP_TYPE_BIT = 0x08;
+
+describe(`differential: ${referenceTarget.name} vs ${subjectTarget().name}`, {
+  skip: requireInCI(pairMissing()),
+}, () => {
+  let pair: BrokerPair;
+  before(async () => {
+    pair = await startPair();
+  });
+  after(async () => {
+    await pair?.stop();
+  });
+
+  it('produce: offsets, CreateTime preserved, records read back as written', async () => {
+    const { reference } = await compareOn(pair, {
+      name: 'produce-create-time',
+      run: (broker) =>
+        onBroker(broker, async (connection) => {
+          await createTopic(connection, 'diff-create-time', 2);
+          const acks = [
+            await produce(connection, 'diff-create-time', 0, [
+              rec('a', '1', 1),
+              rec(null, '2', 2),
+              rec('c', null, 3),
+            ]),
+            await produce(connection, 'diff-create-time', 1, [rec('d', '4', 7)]),
+            await produce(connection, 'diff-create-time', 0, [rec('e', '5', 5, { h: 'x', n: null })]),
+          ];
+          const logs = [await fetchFrom(connection, 'diff-create-time', 0, 0n)];
+          logs.push(await fetchFrom(connection, 'diff-create-time', 1, 0n));
+          return { acks, logs };
+        }),
+    });
+    assert.deepEqual(
+      reference.acks.map((ack) => [ack.errorCode, ack.baseOffset, ack.logAppendTimeMs]),
+      [
+        [0, 0, NO_TIMESTAMP],
+        [0, 0, NO_TIMESTAMP],
+        [0, 3, NO_TIMESTAMP],
+      ],
+    );
+    assert.deepEqual(
+      reference.logs[0].records.map((record) => [record.offset, record.timestamp]),
+      [
+        [0, 1],
+        [1, 2],
+        [2, 3],
+        [3, 5],
+      ],
+    );
+    assert.deepEqual(reference.logs[0].records[3].headers, [
+      ['h', 'x'],
+      ['n', null],
+    ]);
+  });
+
+  it('produce: LogAppendTime topics stamp batches with the broker time', async () => {
+    const { reference } = await compareOn(pair, {
+      name: 'produce-log-append-time',
+      run: (broker) =>
+        onBroker(broker, async (connection) => {
+          await createTopic(connection, 'diff-log-append', 1, { 'message.timestamp.type': 'LogAppendTime' });
+          const before = BigInt(Date.now());
+          const ack = await produceRaw(connection, 'diff-log-append', 0, [
+            rec('a', '1', 1),
+            rec('b', '2', 2),
+          ]);
+          const after = BigInt(Date.now());
+          const appendTime = ack.logAppendTimeMs;
+          const { batches } = await fetchFrom(connection, 'diff-log-append', 0, 0n);
+          const stamped = (value: number) => (BigInt(value) + T0 === appendTime ? 'logAppendTime' : value);
+          return {
+            errorCode: ack.errorCode,
+            appendTimeWithinRequest: appendTime >= before && appendTime <= after,
+            batches: batches.map((batch) => ({
+              ...batch,
+              firstTimestamp: stamped(batch.firstTimestamp),
+              maxTimestamp: stamped(batch.maxTimestamp),
+            })),
+          };
+        }),
+    });
+    assert.equal(reference.appendTimeWithinRequest, true);
+    assert.equal(reference.batches[0].logAppendTime, true);
+    assert.equal(reference.batches[0].maxTimestamp, 'logAppendTime');
+  });
+
+  it('ListOffsets: earliest, latest, by timestamp, max timestamp', async () => {
+    const { reference } = await compareOn(pair, {
+      name: 'list-offsets',
+      run: (broker) =>
+        onBroker(broker, async (connection) => {
+          await createTopic(connection, 'diff-list-offsets', 1);
+          // Timestamps out of order across batches: the max timestamp is not at the last offset.
+          await produce(connection, 'diff-list-offsets', 0, [rec('a', '1', 10), rec('b', '2', 11)]);
+          await produce(connection, 'diff-list-offsets', 0, [rec('c', '3', 30)]);
+          await produce(connection, 'diff-list-offsets', 0, [rec('d', '4', 20), rec('e', '5', 21)]);
+          const queries = { earliest: -2n, latest: -1n, maxTimestamp: -3n, at15: T0 + 15n, at25: T0 + 25n };
+          const answers: Record<string, unknown> = {};
+          for (const [name, timestamp] of Object.entries(queries)) {
+            answers[name] = await listOffset(connection, 'diff-list-offsets', 0, timestamp);
+          }
+          answers.after = await listOffset(connection, 'diff-list-offsets', 0, T0 + 31n);
+          answers.unknownPartition = await listOffset(connection, 'diff-list-offsets', 9, -1n);
+          return answers;
+        }),
+    });
+    assert.deepEqual(reference, {
+      earliest: { errorCode: 0, offset: 0, timestamp: NO_TIMESTAMP },
+      latest: { errorCode: 0, offset: 5, timestamp: NO_TIMESTAMP },
+      maxTimestamp: { errorCode: 0, offset: 2, timestamp: 30 },
+      at15: { errorCode: 0, offset: 2, timestamp: 30 },
+      at25: { errorCode: 0, offset: 2, timestamp: 30 },
+      after: { errorCode: 0, offset: -1, timestamp: NO_TIMESTAMP },
+      unknownPartition: { errorCode: 3, offset: -1, timestamp: NO_TIMESTAMP },
+    });
+  });
+
+  it('Metadata: topics, partitions, leaders, unknown topics with and without auto-creation', async () => {
+    const { reference } = await compareOn(pair, {
+      name: 'metadata',
+      run: (broker) =>
+        onBroker(broker, async (connection) => {
+          await createTopic(connection, 'diff-metadata', 3);
+          const known = await metadata(connection, ['diff-metadata', 'diff-unknown', 'bad name!'], false);
+          const autoCreated = await metadata(connection, ['diff-auto-created'], true);
+          // Creation may complete after the first answer (Kafka forwards it to its controller).
+          const eventually = await waitFor(async () => {
+            const answer = await metadata(connection, ['diff-auto-created'], true);
+            return answer.topics[0].errorCode === 0 ? answer : undefined;
+          });
+          const firstCode = autoCreated.topics[0].errorCode;
+          return {
+            known,
+            autoCreation: {
+              firstAnswer:
+                firstCode === 0 || isRetriableMetadataError(firstCode) ? 'ok or retriable' : firstCode,
+              eventually: eventually.topics,
+            },
+          };
+        }),
+    });
+    assert.equal(reference.known.brokers.length, 1);
+    assert.equal(reference.known.controllerIsTheBroker, true);
+    assert.deepEqual(
+      reference.known.topics.map((topic) => [topic.name, topic.errorCode, topic.partitions.length]),
+      [
+        ['diff-metadata', 0, 3],
+        ['diff-unknown', 3, 0],
+        ['bad name!', 17, 0],
+      ],
+    );
+    assert.deepEqual(
+      reference.autoCreation.eventually.map((topic) => [topic.errorCode, topic.partitions.length]),
+      [[0, 1]],
+    );
+  });
+
+  it('CreateTopics errors: existing, invalid partitions, replication factor, invalid names', async () => {
+    const { reference } = await compareOn(pair, {
+      name: 'create-topics-errors',
+      run: (broker) =>
+        onBroker(broker, async (connection) => {
+          await createTopic(connection, 'diff-existing', 1);
+          const attempts: [string, number, number][] = [
+            ['diff-existing', 1, 1],
+            ['diff-zero-partitions', 0, 1],
+            ['diff-replication-2', 1, 2],
+            ['bad/name', 1, 1],
+            ['..', 1, 1],
+            ['x'.repeat(250), 1, 1],
+          ];
+          const codes: Record<string, number> = {};
+          for (const [name, partitions, replicationFactor] of attempts) {
+            const topic = (await createTopics(connection, [{ name, partitions, replicationFactor }]))[0];
+            codes[name.length > 40 ? `${name.slice(0, 10)}…(${name.length})` : name] = topic.errorCode;
+          }
+          return codes;
+        }),
+    });
+    assert.deepEqual(reference, {
+      'diff-existing': 36,
+      'diff-zero-partitions': 37,
+      'diff-replication-2': 38,
+      'bad/name': 17,
+      '..': 17,
+      'xxxxxxxxxx…(250)': 17,
+    });
+  });
+
+  it('Produce and Fetch errors: unknown partition, offset out of range, message too large', async () => {
+    const { reference } = await compareOn(pair, {
+      name: 'produce-fetch-errors',
+      run: (broker) =>
+        onBroker(broker, async (connection) => {
+          await createTopic(connection, 'diff-errors', 1, { 'max.message.bytes': '1000' });
+          await produce(connection, 'diff-errors', 0, [rec('a', '1', 1)]);
+          const produceTo = async (topic: string, partition: number, value: string) =>
+            (await produceRaw(connection, topic, partition, [rec('k', value, 2)])).errorCode;
+          return {
+            produceUnknownPartition: await produceTo('diff-errors', 5, 'v'),
+            produceUnknownTopic: await produceTo('diff-no-such-topic', 0, 'v'),
+            produceTooLarge: await produceTo('diff-errors', 0, 'x'.repeat(2000)),
+            fetchOutOfRange: await fetchError(connection, 'diff-errors', 0, 100n),
+            fetchUnknownPartition: await fetchError(connection, 'diff-errors', 5, 0n),
+            fetchAtEnd: await fetchFrom(connection, 'diff-errors', 0, 1n),
+          };
+        }),
+    });
+    assert.deepEqual(
+      [
+        reference.produceUnknownPartition,
+        reference.produceUnknownTopic,
+        reference.produceTooLarge,
+        reference.fetchOutOfRange.errorCode,
+        reference.fetchUnknownPartition.errorCode,
+      ],
+      [3, 3, 10, 1, 3],
+    );
+    assert.deepEqual(reference.fetchAtEnd.records, []);
+    assert.equal(reference.fetchAtEnd.highWatermark, 1);
+  });
+
+  it('DescribeConfigs of a topic: names, values and sources', async () => {
+    const overrides = { 'retention.ms': '3600000', 'cleanup.policy': 'compact', 'max.message.bytes': '2000' };
+    const { reference } = await compareOn(pair, {
+      name: 'describe-configs',
+      run: (broker) =>
+        onBroker(broker, async (connection) => {
+          await createTopic(connection, 'diff-configs', 1, overrides);
+          const response = await responseOf(
+            describeConfigsV4.api.async(
+              connection,
+              [{ resourceType: ConfigResourceTypes.TOPIC, resourceName: 'diff-configs' }],
+              false,
+              false,
+            ),
+          );
+          const [result] = response.results;
+          const configs: Record<string, { value: string | null; source: number; readOnly: boolean }> = {};
+          for (const config of result.configs) {
+            configs[config.name] = {
+              value: config.value ?? null,
+              source: config.configSource,
+              readOnly: config.readOnly,
+            };
+          }
+          return { errorCode: result.errorCode, configs };
+        }),
+      // Every override must be reported by both; beyond those, configs only one broker knows are not
+      // compared (Kafka has tiered-storage and replication settings a single-node broker may omit).
+      align: (left, right) => [
+        onlyShared(left, right, Object.keys(overrides)),
+        onlyShared(right, left, Object.keys(overrides)),
+      ],
+    });
+    assert.equal(reference.errorCode, 0);
+    for (const [name, value] of Object.entries(overrides)) {
+      assert.deepEqual(reference.configs[name], { value, source: 1, readOnly: false }, name);
+    }
+    assert.deepEqual(reference.configs['segment.bytes'], { value: '1073741824', source: 5, readOnly: false });
+  });
+
+  it('@platformatic/kafka Producer: keyed messages to chosen partitions, offsets reported', async () => {
+    const { reference } = await compareOn(pair, {
+      name: 'platformatic-producer',
+      run: async (broker) => {
+        await onBroker(broker, (connection) => createTopic(connection, 'diff-producer', 2));
+        const producer = new Producer({
+          clientId: 'nagare-differential',
+          bootstrapBrokers: [broker.bootstrap],
+          serializers: stringSerializers,
+          acks: -1,
+        });
+        try {
+          const sent = [];
+          for (let i = 0; i < 4; i++) {
+            const result = await producer.send({
+              messages: [
+                {
+                  topic: 'diff-producer',
+                  partition: i % 2,
+                  key: `k${i}`,
+                  value: `v${i}`,
+                  timestamp: T0 + 1n,
+                },
+              ],
+            });
+            sent.push(result.offsets?.map((offset) => [offset.partition, Number(offset.offset)]));
+          }
+          return sent;
+        } finally {
+          await producer.close();
+        }
+      },
+    });
+    assert.deepEqual(reference, [[[0, 0]], [[1, 0]], [[0, 1]], [[1, 1]]]);
+  });
+});
+
+// --- Observations: plain data, timestamps relative to T0, broker-specific values normalised. ---
+
+interface TestRecord {
+  key: string | null;
+  value: string | null;
+  /** Milliseconds after T0. */
+  at: number;
+  headers?: Record<string, string | null>;
+}
+
+function rec(
+  key: string | null,
+  value: string | null,
+  at: number,
+  headers?: TestRecord['headers'],
+): TestRecord {
+  return { key, value, at, headers };
+}
+
+function onBroker<T>(broker: RunningBroker, use: (connection: Connection) => Promise<T>): Promise<T> {
+  return withConnection(broker, use);
+}
+
+async function createTopic(
+  connection: Connection,
+  name: string,
+  partitions: number,
+  configs: Record<string, string> = {},
+): Promise<void> {
+  const [topic] = await createTopics(connection, [{ name, partitions, replicationFactor: 1, configs }]);
+  assert.equal(topic.errorCode, 0, `creating ${name}: error ${topic.errorCode} ${topic.errorMessage}`);
+  // Kafka answers CreateTopics before its broker serves the new partitions (NOT_LEADER_OR_FOLLOWER
+  // meanwhile); a client waits and retries, the scenarios wait until every partition answers.
+  await waitFor(async () => {
+    for (let partition = 0; partition < partitions; partition++) {
+      if ((await listOffset(connection, name, partition, -1n)).errorCode !== 0) return undefined;
+    }
+    return true;
+  });
+}
+
+async function createTopics(
+  connection: Connection,
+  topics: { name: string; partitions: number; replicationFactor: number; configs?: Record<string, string> }[],
+) {
+  const request = topics.map((topic) => ({
+    name: topic.name,
+    numPartitions: topic.partitions,
+    replicationFactor: topic.replicationFactor,
+    assignments: [],
+    configs: Object.entries(topic.configs ?? {}).map(([name, value]) => ({ name, value })),
+  }));
+  return (await responseOf(createTopicsV7.api.async(connection, request, 10_000, false))).topics;
+}
+
+/** Produces one batch with acks=all and returns the partition's answer as raw values. */
+async function produceRaw(connection: Connection, topic: string, partition: number, records: TestRecord[]) {
+  const messages: MessageRecord[] = records.map((record) => ({
+    topic,
+    partition,
+    key: record.key === null ? undefined : Buffer.from(record.key),
+    value: record.value === null ? (undefined as unknown as Buffer) : Buffer.from(record.value),
+    timestamp: T0 + BigInt(record.at),
+    headers: new Map(
+      Object.entries(record.headers ?? {}).map(([name, value]) => [
+        Buffer.from(name),
+        value === null ? (null as unknown as Buffer) : Buffer.from(value),
+      ]),
+    ),
+  }));
+  const response = await responseOf(produceV9.api.async(connection, -1, 10_000, messages));
+  if (typeof response === 'boolean') throw new Error('acks=-1 produce got no response');
+  return response.responses[0].partitionResponses[0];
+}
+
+async function produce(connection: Connection, topic: string, partition: number, records: TestRecord[]) {
+  const answer = await produceRaw(connection, topic, partition, records);
+  return {
+    errorCode: answer.errorCode,
+    baseOffset: Number(answer.baseOffset),
+    logAppendTimeMs: Number(answer.logAppendTimeMs),
+    logStartOffset: Number(answer.logStartOffset),
+  };
+}
+
+async function fetchPartition(connection: Connection, topic: string, partition: number, offset: bigint) {
+  const maxBytes = 1024 * 1024;
+  const response = await responseOf(
+    fetchV12.api.async(
+      connection,
+      100,
+      0,
+      maxBytes,
+      0,
+      0,
+      -1,
+      [
+        {
+          topicId: topic, // v12 identifies topics by name; the client reuses this field for it.
+          partitions: [
+            {
+              partition,
+              currentLeaderEpoch: -1,
+              fetchOffset: offset,
+              lastFetchedEpoch: -1,
+              partitionMaxBytes: maxBytes,
+            },
+          ],
+        },
+      ],
+      [],
+      '',
+    ),
+  );
+  return response.responses[0].partitions[0];
+}
+
+/** What a consumer sees: records with offsets and timestamps, and each batch's framing. */
+async function fetchFrom(connection: Connection, topic: string, partition: number, offset: bigint) {
+  const answer = await fetchPartition(connection, topic, partition, offset);
+  const batches = answer.records ?? [];
+  const text = (buffer: Buffer | null) => (buffer === null ? null : buffer.toString());
+  return {
+    errorCode: answer.errorCode,
+    highWatermark: Number(answer.highWatermark),
+    logStartOffset: Number(answer.logStartOffset),
+    batches: batches.map((batch) => ({
+      baseOffset: Number(batch.firstOffset),
+      lastOffsetDelta: batch.lastOffsetDelta,
+      logAppendTime: (batch.attributes & TIMESTAMP_TYPE_BIT) !== 0,
+      firstTimestamp: Number(batch.firstTimestamp - T0),
+      maxTimestamp: Number(batch.maxTimestamp - T0),
+      count: batch.records.length,
+    })),
+    records: batches.flatMap((batch) =>
+      batch.records.map((record) => ({
+        offset: Number(batch.firstOffset) + record.offsetDelta,
+        // As clients compute it: LogAppendTime batches give every record the batch's max timestamp.
+        timestamp:
+          (batch.attributes & TIMESTAMP_TYPE_BIT) !== 0
+            ? Number(batch.maxTimestamp - T0)
+            : Number(batch.firstTimestamp + record.timestampDelta - T0),
+        key: text(record.key),
+        value: text(record.value),
+        headers: record.headers.map(([name, value]) => [text(name), text(value)]),
+      })),
+    ),
+  };
+}
+
+async function fetchError(connection: Connection, topic: string, partition: number, offset: bigint) {
+  const answer = await fetchPartition(connection, topic, partition, offset);
+  return { errorCode: answer.errorCode, records: (answer.records ?? []).length };
+}
+
+async function listOffset(connection: Connection, topic: string, partition: number, timestamp: bigint) {
+  const response = await responseOf(
+    listOffsetsV9.api.async(connection, -1, 0, [
+      { name: topic, partitions: [{ partitionIndex: partition, currentLeaderEpoch: -1, timestamp }] },
+    ]),
+  );
+  const answer = response.topics[0].partitions[0];
+  return {
+    errorCode: answer.errorCode,
+    offset: Number(answer.offset),
+    timestamp: answer.timestamp === -1n ? NO_TIMESTAMP : Number(answer.timestamp - T0),
+  };
+}
+
+async function metadata(connection: Connection, topics: string[], allowAutoTopicCreation: boolean) {
+  const response = await responseOf(metadataV12.api.async(connection, topics, allowAutoTopicCreation, false));
+  const self = response.brokers[0]?.nodeId;
+  const who = (nodeId: number) => (nodeId === self ? 'broker' : nodeId);
+  return {
+    brokers: response.brokers.map((broker) => ({ host: broker.host, rack: broker.rack })),
+    hasClusterId: typeof response.clusterId === 'string' && response.clusterId.length > 0,
+    controllerIsTheBroker: response.controllerId === self,
+    topics: response.topics.map((topic) => ({
+      name: topic.name,
+      errorCode: topic.errorCode,
+      isInternal: topic.isInternal,
+      hasTopicId: topic.topicId !== '00000000-0000-0000-0000-000000000000',
+      partitions: topic.partitions.map((partition) => ({
+        index: partition.partitionIndex,
+        errorCode: partition.errorCode,
+        leader: who(partition.leaderId),
+        leaderEpoch: partition.leaderEpoch,
+        replicas: partition.replicaNodes.map(who),
+        isr: partition.isrNodes.map(who),
+        offline: partition.offlineReplicas.map(who),
+      })),
+    })),
+  };
+}
+
+/** UNKNOWN_TOPIC_OR_PARTITION or LEADER_NOT_AVAILABLE: a client retries on both. */
+function isRetriableMetadataError(code: number): boolean {
+  return code === 3 || code === 5;
+}
+
+/** Keeps the configs present on both sides, plus the named ones (so a missing override shows). */
+function onlyShared<T extends { configs: Record<string, unknown> }>(mine: T, theirs: T, required: string[]) {
+  const names = Object.keys(mine.configs).filter((name) => name in theirs.configs || required.includes(name));
+  return { ...mine, configs: Object.fromEntries(names.sort().map((name) => [name, mine.configs[name]])) };
+}
+
+async function waitFor<T>(probe: () => Promise<T | undefined>, timeoutMs = 15_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
