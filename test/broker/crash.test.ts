@@ -13,6 +13,7 @@ import { buildBatchSync, type ParsedBatch } from '../../src/protocol/records/bat
 import { BATCH_LOG_OVERHEAD, OFFSET } from '../../src/protocol/records/batch-header.ts';
 import { API_KEYS } from '../../src/protocol/schema/messages.generated.ts';
 import { type BrokerProcess, PINO_WARN, spawnBroker } from '../support/broker-process.ts';
+import { type SeededRandom, seededRandom } from '../support/random.ts';
 import {
   createTopic,
   fetchAllBatches,
@@ -56,17 +57,6 @@ async function kill(broker: BrokerProcess): Promise<void> {
 async function stop(broker: BrokerProcess): Promise<void> {
   await broker.stop();
   running.delete(broker);
-}
-
-/** mulberry32: small, seedable, reproducible. */
-function prng(state: number) {
-  return (min: number, max: number) => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return min + Math.floor((((t ^ (t >>> 14)) >>> 0) / 4294967296) * (max - min + 1));
-  };
 }
 
 /** A record's value: its offset, then filler so that batches vary in size. */
@@ -131,18 +121,18 @@ async function produceUntilKilled(
   broker: BrokerProcess,
   topic: string,
   nextOffset: bigint,
-  random: ReturnType<typeof prng>,
+  random: SeededRandom,
 ): Promise<Acked[]> {
-  const depth = random(1, 12);
-  const killAfter = random(1, 150);
+  const depth = random.int(1, 12);
+  const killAfter = random.int(1, 150);
   const client = await RawClient.connect(broker.port);
   const acked: Acked[] = [];
   const inFlight: Array<Acked & { correlationId: number }> = [];
   try {
     for (;;) {
       while (inFlight.length < depth) {
-        const count = random(1, 20);
-        const records = batchOf(nextOffset, count, random(0, 400));
+        const count = random.int(1, 20);
+        const records = batchOf(nextOffset, count, random.int(0, 400));
         const correlationId = client.send(API_KEYS.Produce, PRODUCE_VERSION, produceRequest(topic, records));
         inFlight.push({ first: nextOffset, count, correlationId });
         nextOffset += BigInt(count);
@@ -165,7 +155,7 @@ async function produceUntilKilled(
 
 test(`acknowledged records survive ${ROUNDS} kill -9 at random moments on one log dir`, async (t) => {
   t.diagnostic(`seed ${seed} (NAGARE_CRASH_SEED)`);
-  const random = prng(seed);
+  const random = seededRandom(seed);
   const dataDir = await freshDataDir();
   const topic = 'crash';
   let broker = await start(dataDir);
@@ -214,7 +204,7 @@ interface TornTail {
   /** How the broker goes down before the damage: recovery after a crash or after a clean stop. */
   shutdown: 'kill' | 'stop';
   /** Damages the segment file; returns the log end offset recovery must arrive at. */
-  damage(path: string, random: ReturnType<typeof prng>): Promise<bigint>;
+  damage(path: string, random: SeededRandom): Promise<bigint>;
 }
 
 const TORN_TAILS: TornTail[] = [
@@ -223,7 +213,7 @@ const TORN_TAILS: TornTail[] = [
     shutdown: 'kill',
     async damage(path, random) {
       const last = batchPositions(await readFile(path)).at(-1)!;
-      await truncate(path, last.start + random(1, last.size - 1));
+      await truncate(path, last.start + random.int(1, last.size - 1));
       return last.baseOffset;
     },
   },
@@ -233,7 +223,7 @@ const TORN_TAILS: TornTail[] = [
     async damage(path, random) {
       const file = await readFile(path);
       const last = batchPositions(file).at(-1)!;
-      const garbage = Buffer.alloc(random(1, 300), random(1, 255));
+      const garbage = Buffer.alloc(random.int(1, 300), random.int(1, 255));
       await appendFile(path, garbage);
       return last.baseOffset + BigInt(file.readInt32BE(last.start + OFFSET.lastOffsetDelta)) + 1n;
     },
@@ -245,8 +235,8 @@ const TORN_TAILS: TornTail[] = [
       const file = await readFile(path);
       const last = batchPositions(file).at(-1)!;
       // Anywhere the CRC covers (attributes to the end): the damage must be detected, not served.
-      const at = last.start + OFFSET.attributes + random(0, last.size - OFFSET.attributes - 1);
-      file[at] ^= 1 << random(0, 7);
+      const at = last.start + OFFSET.attributes + random.int(0, last.size - OFFSET.attributes - 1);
+      file[at] ^= 1 << random.int(0, 7);
       await writeFile(path, file);
       return last.baseOffset;
     },
@@ -254,7 +244,7 @@ const TORN_TAILS: TornTail[] = [
 ];
 
 test('a torn segment tail is truncated on recovery with a warning, and producing continues there', async (t) => {
-  const random = prng(seed + 1);
+  const random = seededRandom(seed + 1);
   const dataDir = await freshDataDir();
   const topic = 'torn';
   const partitionDir = join(dataDir, `${topic}-0`);
@@ -264,11 +254,11 @@ test('a torn segment tail is truncated on recovery with a warning, and producing
   for (const tail of TORN_TAILS) {
     await withRawClient(broker.port, async (client) => {
       for (let i = 0; i < 5; i++) {
-        const count = random(1, 10);
+        const count = random.int(1, 10);
         const response = await client.request(
           API_KEYS.Produce,
           PRODUCE_VERSION,
-          produceRequest(topic, batchOf(end, count, random(0, 100))),
+          produceRequest(topic, batchOf(end, count, random.int(0, 100))),
         );
         assert.equal((response.responses as Message[])[0].partitionResponses[0].baseOffset, end);
         end += BigInt(count);

@@ -21,6 +21,7 @@ import { BATCH_HEADER_SIZE, OFFSET } from '../../src/protocol/records/batch-head
 import { API_KEYS } from '../../src/protocol/schema/messages.generated.ts';
 import { type NagareUnderTest, startNagare } from '../support/nagare.ts';
 import { readAllPartitions } from '../support/platformatic-io.ts';
+import { type SeededRandom, seededRandom } from '../support/random.ts';
 import { createTopic, latestOffset, RawClient, withRawClient } from '../support/raw-client.ts';
 
 const MAX_REQUEST_BYTES = 1024 * 1024;
@@ -69,26 +70,6 @@ after(async () => {
 });
 
 // ---------- frames ----------
-
-/** mulberry32: small, seedable, reproducible. */
-function prng(state: number) {
-  const next = () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-  const int = (min: number, max: number) => min + Math.floor(next() * (max - min + 1));
-  const bytes = (n: number) => {
-    const out = Buffer.allocUnsafe(n);
-    for (let i = 0; i < n; i++) out[i] = int(0, 255);
-    return out;
-  };
-  const pick = <T>(items: readonly T[]): T => items[int(0, items.length - 1)];
-  return { next, int, bytes, pick };
-}
-type Random = ReturnType<typeof prng>;
 
 function sizePrefixed(payload: Buffer, size = payload.length): Buffer {
   const prefix = Buffer.allocUnsafe(4);
@@ -139,7 +120,7 @@ function produceBody(topic: string, partition: number, records: Buffer | null, a
 }
 
 /** Well-formed requests of the APIs the broker serves, to be cut short or given random bodies. */
-function validRequests(random: Random): Array<{ apiKey: number; version: number; body: Message }> {
+function validRequests(random: SeededRandom): Array<{ apiKey: number; version: number; body: Message }> {
   return [
     { apiKey: API_KEYS.Produce, version: random.int(3, 11), body: produceBody(STORM_TOPIC, 0, batch(3)) },
     {
@@ -195,7 +176,7 @@ interface ClosingProbe {
   mayAnswer: boolean;
 }
 
-function closingProbe(random: Random, kind: string): ClosingProbe {
+function closingProbe(random: SeededRandom, kind: string): ClosingProbe {
   const correlationId = random.int(0, 2 ** 31 - 1);
   const strict = (bytes: Buffer) => ({ kind, bytes, halfClose: false, mayAnswer: false });
   switch (kind) {
@@ -350,7 +331,7 @@ const CORRUPT_MESSAGE = ERRORS.CORRUPT_MESSAGE.code;
 const INVALID_RECORD = ERRORS.INVALID_RECORD.code;
 
 /** A valid batch damaged one way, with the errors Kafka answers for that damage. */
-function corruptBatch(random: Random): { damage: string; records: Buffer; errors: number[] } {
+function corruptBatch(random: SeededRandom): { damage: string; records: Buffer; errors: number[] } {
   const good = batch(random.int(1, 5));
   const bad = Buffer.from(good);
   switch (random.int(0, 6)) {
@@ -386,7 +367,7 @@ function corruptBatch(random: Random): { damage: string; records: Buffer; errors
   }
 }
 
-function answeredFrame(random: Random, correlationId: number): AnsweredFrame {
+function answeredFrame(random: SeededRandom, correlationId: number): AnsweredFrame {
   const roll = random.next();
   if (roll < 0.2) {
     const version = random.int(served.get(API_KEYS.ApiVersions)![1] + 1, 32767);
@@ -570,7 +551,7 @@ test('an unknown API key closes the connection without an answer', async () => {
 
 test(`the broker survives ${CLOSING_PROBES + ANSWERED_FRAMES} malformed frames on hundreds of connections`, async (t) => {
   t.diagnostic(`seed ${seed} (NAGARE_FUZZ_SEED)`);
-  const random = prng(seed);
+  const random = seededRandom(seed);
   const closingProbes = Array.from({ length: CLOSING_PROBES }, (_, i) =>
     closingProbe(random, CLOSING_KINDS[i % CLOSING_KINDS.length]),
   );

@@ -2,25 +2,19 @@
 // kafkajs' codec plugin slots), read back without a group through @platformatic/kafka's Fetch. The
 // kafkajs consumer always joins a group, so its round trip waits for Nagare's consumer groups.
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import { zstdCompressSync, zstdDecompressSync } from 'node:zlib';
 import kafkajs, { type Admin, type IHeaders, type Kafka, type KafkaMessage } from 'kafkajs';
 import { compressFrameSync, decompressFrameSync } from 'lz4-napi';
 import { compressSync, uncompressSync } from 'snappy';
-import {
-  compatSkip,
-  needsConsumerGroups,
-  type RunningBroker,
-  startCompatBroker,
-} from '../support/compat-target.ts';
-import { readAllPartitions } from '../support/platformatic-io.ts';
+import { compatSkip, needsConsumerGroups, useCompatBroker } from '../support/compat-target.ts';
+import { checkTopicRecords } from '../support/platformatic-io.ts';
 import {
   ALL_CODECS,
   type ConsumedRecord,
   checkRecords,
-  generateRecords,
-  type RecordSetOptions,
-  runsByCodec,
+  producerCalls,
+  roundTripRecords,
   type TestRecord,
 } from '../support/records-check.ts';
 
@@ -41,41 +35,24 @@ CompressionCodecs[CompressionTypes.Snappy] = codecPlugin(
 CompressionCodecs[CompressionTypes.LZ4] = codecPlugin(compressFrameSync, decompressFrameSync);
 CompressionCodecs[CompressionTypes.ZSTD] = codecPlugin(zstdCompressSync, zstdDecompressSync);
 
-let broker: RunningBroker;
 let kafka: Kafka;
 let admin: Admin;
-
-before(async () => {
-  if (skip) return;
-  broker = await startCompatBroker();
-  kafka = new kafkajs.Kafka({
-    clientId: 'nagare-compat',
-    brokers: [broker.bootstrap],
-    logLevel: kafkajs.logLevel.NOTHING,
-  });
-  admin = kafka.admin();
-  await admin.connect();
+const compat = useCompatBroker(skip, {
+  async setUp(broker) {
+    kafka = new kafkajs.Kafka({
+      clientId: 'nagare-compat',
+      brokers: [broker.bootstrap],
+      logLevel: kafkajs.logLevel.NOTHING,
+    });
+    admin = kafka.admin();
+    await admin.connect();
+    return () => admin.disconnect();
+  },
 });
 
-after(async () => {
-  await admin?.disconnect();
-  await broker?.stop();
-});
-
-function recordSet(seed: number, count: number, baseTimestamp: number): TestRecord[] {
-  const options: RecordSetOptions = {
-    seed,
-    count,
-    partitions: PARTITIONS,
-    baseTimestamp,
-    codecs: ALL_CODECS,
-    headers: 'varied',
-    empty: true,
-    // kafkajs takes headers as an object: one value (or array) per key, in key order.
-    distinctHeaderKeys: true,
-  };
-  return generateRecords(options);
-}
+const recordSet = (seed: number, count: number, baseTimestamp: number) =>
+  // kafkajs takes headers as an object: one value (or array) per key, in key order.
+  roundTripRecords({ seed, count, partitions: PARTITIONS, baseTimestamp, distinctHeaderKeys: true });
 
 async function createTopic(topic: string, configEntries: Array<{ name: string; value: string }> = []) {
   const created = await admin.createTopics({
@@ -94,34 +71,29 @@ async function createTopic(topic: string, configEntries: Array<{ name: string; v
 async function produce(topic: string, records: readonly TestRecord[]): Promise<number[]> {
   const producer = kafka.producer({ allowAutoTopicCreation: false });
   await producer.connect();
-  const sent = new Array<number>(PARTITIONS).fill(0);
   const logAppendTimes: number[] = [];
   try {
-    for (const { codec, records: run } of runsByCodec(records)) {
-      for (let start = 0; start < run.length; start += SEND_SIZE) {
-        const slice = run.slice(start, start + SEND_SIZE);
-        const acknowledged = await producer.send({
-          topic,
-          acks: -1,
-          compression: ALL_CODECS.indexOf(codec),
-          messages: slice.map((record) => ({
-            partition: record.partition,
-            key: record.key,
-            value: record.value,
-            headers: Object.fromEntries(record.headers),
-            timestamp: String(record.timestamp),
-          })),
-        });
-        for (const ack of acknowledged) {
-          assert.equal(ack.errorCode, 0);
-          assert.equal(
-            Number(ack.baseOffset),
-            sent[ack.partition],
-            `base offset of partition ${ack.partition}`,
-          );
-          logAppendTimes.push(Number(ack.logAppendTime));
-        }
-        for (const record of slice) sent[record.partition]++;
+    for (const call of producerCalls(records, PARTITIONS, SEND_SIZE)) {
+      const acknowledged = await producer.send({
+        topic,
+        acks: -1,
+        compression: ALL_CODECS.indexOf(call.codec),
+        messages: call.records.map((record) => ({
+          partition: record.partition,
+          key: record.key,
+          value: record.value,
+          headers: Object.fromEntries(record.headers),
+          timestamp: String(record.timestamp),
+        })),
+      });
+      for (const ack of acknowledged) {
+        assert.equal(ack.errorCode, 0);
+        assert.equal(
+          Number(ack.baseOffset),
+          call.baseOffsets[ack.partition],
+          `base offset of partition ${ack.partition}`,
+        );
+        logAppendTimes.push(Number(ack.logAppendTime));
       }
     }
   } finally {
@@ -141,14 +113,10 @@ test('kafkajs creates a 3-partition topic and produces 10,000 records with every
     logAppendTimes.every((time) => time === -1),
     'CreateTime topic: no LogAppendTime in Produce responses',
   );
-  checkRecords(
-    records,
-    await readAllPartitions({ bootstrap: broker.bootstrap, topic, partitions: PARTITIONS }),
-    {
-      partitions: PARTITIONS,
-      timestamps: { kind: 'producer-set' },
-    },
-  );
+  await checkTopicRecords(compat.broker.bootstrap, topic, records, {
+    partitions: PARTITIONS,
+    timestamps: { kind: 'producer-set' },
+  });
   const offsets = await admin.fetchTopicOffsets(topic);
   assert.deepEqual(
     offsets.sort((a, b) => a.partition - b.partition).map((p) => [Number(p.low), Number(p.high)]),
@@ -167,14 +135,10 @@ test('kafkajs produces to a LogAppendTime topic and gets broker time back', { sk
     logAppendTimes.every((time) => time >= from && time <= to),
     `Produce responses' LogAppendTime within [${from}, ${to}]: ${logAppendTimes.slice(0, 5)}…`,
   );
-  checkRecords(
-    records,
-    await readAllPartitions({ bootstrap: broker.bootstrap, topic, partitions: PARTITIONS }),
-    {
-      partitions: PARTITIONS,
-      timestamps: { kind: 'log-append', from, to },
-    },
-  );
+  await checkTopicRecords(compat.broker.bootstrap, topic, records, {
+    partitions: PARTITIONS,
+    timestamps: { kind: 'log-append', from, to },
+  });
 });
 
 function fromKafkajs(partition: number, message: KafkaMessage): ConsumedRecord {

@@ -2,12 +2,11 @@
 // null keys/values from line files, read back per partition without a consumer group.
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import { promisify } from 'node:util';
-import { compatSkip, type RunningBroker, startCompatBroker } from '../support/compat-target.ts';
+import { compatSkip, useCompatBroker } from '../support/compat-target.ts';
 import { kcatMissing } from '../support/external-tools.ts';
 import { createTopic } from '../support/platformatic-io.ts';
 import {
@@ -28,22 +27,22 @@ const HEADERS: Header[] = [
   ['run', Buffer.from('compat=1')],
 ];
 
-let broker: RunningBroker;
-let workDir: string;
+const compat = useCompatBroker(skip, { workDirPrefix: 'nagare-kcat-' });
 
-before(async () => {
-  if (skip) return;
-  broker = await startCompatBroker();
-  workDir = await mkdtemp(join(tmpdir(), 'nagare-kcat-'));
-});
-
-after(async () => {
-  await broker?.stop();
-  if (workDir) await rm(workDir, { recursive: true, force: true });
-});
+/** Printable lines without ':' (kcat -K: splits on it) and the same headers on every record (-H). */
+const recordSet = (seed: number, count: number) =>
+  generateRecords({
+    seed,
+    count,
+    partitions: PARTITIONS,
+    baseTimestamp: Date.now(),
+    codecs: ALL_CODECS,
+    headers: HEADERS,
+    text: true,
+  });
 
 async function kcat(args: string[]): Promise<string> {
-  const { stdout } = await run('kcat', ['-b', broker.bootstrap, '-m', '15', ...args], {
+  const { stdout } = await run('kcat', ['-b', compat.broker.bootstrap, '-m', '15', ...args], {
     maxBuffer: 256 * 1024 * 1024,
     timeout: 60_000,
   });
@@ -62,7 +61,7 @@ async function produce(topic: string, records: TestRecord[]): Promise<void> {
           .filter((record) => record.partition === partition)
           .map((record) => `${record.key ?? ''}:${record.value ?? ''}\n`);
         if (lines.length === 0) return;
-        const file = join(workDir, `${topic}-${codec}-${partition}.txt`);
+        const file = join(compat.workDir, `${topic}-${codec}-${partition}.txt`);
         await writeFile(file, lines.join(''));
         const headerArgs = HEADERS.flatMap(([name, value]) => ['-H', `${name}=${value}`]);
         await kcat([
@@ -143,10 +142,10 @@ async function consume(topic: string): Promise<ConsumedRecord[]> {
 }
 
 test('kcat -L lists the broker and a topic created with 3 partitions', { skip }, async () => {
-  await createTopic(broker.bootstrap, { name: 'kcat-metadata', partitions: PARTITIONS });
+  await createTopic(compat.broker.bootstrap, { name: 'kcat-metadata', partitions: PARTITIONS });
   const metadata = JSON.parse(await kcat(['-L', '-J', '-t', 'kcat-metadata']));
   assert.equal(metadata.brokers.length, 1);
-  assert.equal(metadata.brokers[0].name, broker.bootstrap);
+  assert.equal(metadata.brokers[0].name, compat.broker.bootstrap);
   const [topic] = metadata.topics;
   assert.equal(topic.topic, 'kcat-metadata');
   assert.equal(topic.error, undefined);
@@ -160,16 +159,8 @@ test('kcat produces 10,000 records with every codec and reads them back per part
   skip,
 }, async () => {
   const topic = 'kcat-records';
-  await createTopic(broker.bootstrap, { name: topic, partitions: PARTITIONS });
-  const records = generateRecords({
-    seed: 1,
-    count: 10_000,
-    partitions: PARTITIONS,
-    baseTimestamp: Date.now(),
-    codecs: ALL_CODECS,
-    headers: HEADERS,
-    text: true,
-  });
+  await createTopic(compat.broker.bootstrap, { name: topic, partitions: PARTITIONS });
+  const records = recordSet(1, 10_000);
   const from = Date.now();
   await produce(topic, records);
   const to = Date.now();
@@ -193,20 +184,12 @@ test('kcat produces 10,000 records with every codec and reads them back per part
 
 test('kcat reads broker time back from a LogAppendTime topic', { skip }, async () => {
   const topic = 'kcat-log-append';
-  await createTopic(broker.bootstrap, {
+  await createTopic(compat.broker.bootstrap, {
     name: topic,
     partitions: PARTITIONS,
     configs: { 'message.timestamp.type': 'LogAppendTime' },
   });
-  const records = generateRecords({
-    seed: 2,
-    count: 1_000,
-    partitions: PARTITIONS,
-    baseTimestamp: Date.now(),
-    codecs: ALL_CODECS,
-    headers: HEADERS,
-    text: true,
-  });
+  const records = recordSet(2, 1_000);
   const from = Date.now();
   await produce(topic, records);
   const to = Date.now();

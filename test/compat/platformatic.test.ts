@@ -1,21 +1,15 @@
 // @platformatic/kafka against the compat target: admin, producer with every codec, read back with its
 // low-level Fetch (no group), and its group consumer once Nagare serves consumer groups.
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import { Admin, Consumer, type Message, Producer } from '@platformatic/kafka';
+import { compatSkip, needsConsumerGroups, useCompatBroker } from '../support/compat-target.ts';
+import { checkTopicRecords } from '../support/platformatic-io.ts';
 import {
-  compatSkip,
-  needsConsumerGroups,
-  type RunningBroker,
-  startCompatBroker,
-} from '../support/compat-target.ts';
-import { readAllPartitions } from '../support/platformatic-io.ts';
-import {
-  ALL_CODECS,
   type ConsumedRecord,
   checkRecords,
-  generateRecords,
-  runsByCodec,
+  producerCalls,
+  roundTripRecords,
   type TestRecord,
 } from '../support/records-check.ts';
 
@@ -23,30 +17,16 @@ const PARTITIONS = 3;
 const SEND_SIZE = 500;
 const skip = compatSkip();
 
-let broker: RunningBroker;
 let admin: Admin;
-
-before(async () => {
-  if (skip) return;
-  broker = await startCompatBroker();
-  admin = new Admin({ clientId: 'nagare-compat', bootstrapBrokers: [broker.bootstrap] });
-});
-
-after(async () => {
-  await admin?.close();
-  await broker?.stop();
+const compat = useCompatBroker(skip, {
+  async setUp(broker) {
+    admin = new Admin({ clientId: 'nagare-compat', bootstrapBrokers: [broker.bootstrap] });
+    return () => admin.close();
+  },
 });
 
 const recordSet = (seed: number, count: number, baseTimestamp: number) =>
-  generateRecords({
-    seed,
-    count,
-    partitions: PARTITIONS,
-    baseTimestamp,
-    codecs: ALL_CODECS,
-    headers: 'varied',
-    empty: true,
-  });
+  roundTripRecords({ seed, count, partitions: PARTITIONS, baseTimestamp });
 
 async function createTopic(
   topic: string,
@@ -70,30 +50,25 @@ async function createTopic(
 async function produce(topic: string, records: readonly TestRecord[]): Promise<void> {
   const producer = new Producer({
     clientId: 'nagare-compat',
-    bootstrapBrokers: [broker.bootstrap],
+    bootstrapBrokers: [compat.broker.bootstrap],
     acks: -1,
   });
-  const sent = new Array<number>(PARTITIONS).fill(0);
   try {
-    for (const { codec, records: run } of runsByCodec(records)) {
-      for (let start = 0; start < run.length; start += SEND_SIZE) {
-        const slice = run.slice(start, start + SEND_SIZE);
-        const result = await producer.send({
-          compression: codec,
-          messages: slice.map((record) => ({
-            topic,
-            partition: record.partition,
-            key: record.key ?? undefined,
-            value: record.value ?? undefined,
-            // Buffer keys, one object per header: a Map keeps repeated header names apart.
-            headers: new Map(record.headers.map(([name, value]) => [Buffer.from(name), value])),
-            timestamp: BigInt(record.timestamp),
-          })),
-        });
-        for (const { partition, offset } of result.offsets ?? []) {
-          assert.equal(Number(offset), sent[partition], `base offset of partition ${partition}`);
-        }
-        for (const record of slice) sent[record.partition]++;
+    for (const call of producerCalls(records, PARTITIONS, SEND_SIZE)) {
+      const result = await producer.send({
+        compression: call.codec,
+        messages: call.records.map((record) => ({
+          topic,
+          partition: record.partition,
+          key: record.key ?? undefined,
+          value: record.value ?? undefined,
+          // Buffer keys, one object per header: a Map keeps repeated header names apart.
+          headers: new Map(record.headers.map(([name, value]) => [Buffer.from(name), value])),
+          timestamp: BigInt(record.timestamp),
+        })),
+      });
+      for (const { partition, offset } of result.offsets ?? []) {
+        assert.equal(Number(offset), call.baseOffsets[partition], `base offset of partition ${partition}`);
       }
     }
   } finally {
@@ -108,14 +83,10 @@ test('@platformatic/kafka produces 10,000 records with every codec and fetches t
   await createTopic(topic);
   const records = recordSet(8, 10_000, Date.now() - 60_000);
   await produce(topic, records);
-  checkRecords(
-    records,
-    await readAllPartitions({ bootstrap: broker.bootstrap, topic, partitions: PARTITIONS }),
-    {
-      partitions: PARTITIONS,
-      timestamps: { kind: 'producer-set' },
-    },
-  );
+  await checkTopicRecords(compat.broker.bootstrap, topic, records, {
+    partitions: PARTITIONS,
+    timestamps: { kind: 'producer-set' },
+  });
 });
 
 test('@platformatic/kafka reads broker time back from a LogAppendTime topic', { skip }, async () => {
@@ -125,14 +96,10 @@ test('@platformatic/kafka reads broker time back from a LogAppendTime topic', { 
   const from = Date.now();
   await produce(topic, records);
   const to = Date.now();
-  checkRecords(
-    records,
-    await readAllPartitions({ bootstrap: broker.bootstrap, topic, partitions: PARTITIONS }),
-    {
-      partitions: PARTITIONS,
-      timestamps: { kind: 'log-append', from, to },
-    },
-  );
+  await checkTopicRecords(compat.broker.bootstrap, topic, records, {
+    partitions: PARTITIONS,
+    timestamps: { kind: 'log-append', from, to },
+  });
 });
 
 function fromMessage(message: Message): ConsumedRecord {
@@ -156,7 +123,7 @@ test('the @platformatic/kafka consumer reads 10,000 records back through a consu
   const consumer = new Consumer({
     clientId: 'nagare-compat',
     groupId: 'nagare-compat-platformatic',
-    bootstrapBrokers: [broker.bootstrap],
+    bootstrapBrokers: [compat.broker.bootstrap],
   });
   const consumed: ConsumedRecord[] = [];
   try {

@@ -10,7 +10,6 @@ import { connect, createServer, type Server, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, type TestContext, test } from 'node:test';
-import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import {
   Admin,
@@ -32,10 +31,10 @@ import { API_KEYS } from '../../src/protocol/schema/messages.generated.ts';
 import { kcatMissing, pythonModulesMissing, requireInCI, systemPython } from '../support/external-tools.ts';
 import { type NagareUnderTest, startNagare } from '../support/nagare.ts';
 import { readAllPartitions } from '../support/platformatic-io.ts';
+import { driverArgs, toJsonLines } from '../support/python-clients.ts';
 import { createTopic, withRawClient } from '../support/raw-client.ts';
 
 const run = promisify(execFile);
-const pythonDrivers = fileURLToPath(new URL('../compat/python/', import.meta.url));
 const TOOL_TIMEOUT_MS = 60_000;
 
 // ---------- the recording proxy ----------
@@ -300,19 +299,23 @@ test('kcat: metadata, produce and consume frames re-encode byte for byte', { ski
   );
 });
 
+/**
+ * What the kafkajs and @platformatic/kafka admin sessions both do: create a topic and a scratch one,
+ * grow the scratch one to 2 partitions, describe the topic's configs, delete the scratch one.
+ */
+const ADMIN_SESSION_APIS = [
+  API_KEYS.ApiVersions,
+  API_KEYS.Metadata,
+  API_KEYS.CreateTopics,
+  API_KEYS.CreatePartitions,
+  API_KEYS.DescribeConfigs,
+  API_KEYS.DeleteTopics,
+];
+
 test('kafkajs: admin and idempotent producer frames re-encode byte for byte', async (t) => {
   const topic = 'captured-kafkajs';
   const scratch = `${topic}-scratch`;
-  const apis = [
-    API_KEYS.ApiVersions,
-    API_KEYS.Metadata,
-    API_KEYS.CreateTopics,
-    API_KEYS.CreatePartitions,
-    API_KEYS.DescribeConfigs,
-    API_KEYS.DeleteTopics,
-    API_KEYS.InitProducerId,
-    API_KEYS.Produce,
-  ];
+  const apis = [...ADMIN_SESSION_APIS, API_KEYS.InitProducerId, API_KEYS.Produce];
   await checkSession(t, apis, async () => {
     const kafka = new kafkajs.Kafka({
       clientId: 'nagare-captured',
@@ -355,14 +358,9 @@ test('@platformatic/kafka: admin, producer and fetch frames re-encode byte for b
   const topic = 'captured-platformatic';
   const scratch = `${topic}-scratch`;
   const apis = [
-    API_KEYS.ApiVersions,
-    API_KEYS.Metadata,
-    API_KEYS.CreateTopics,
-    API_KEYS.CreatePartitions,
+    ...ADMIN_SESSION_APIS,
     API_KEYS.IncrementalAlterConfigs,
-    API_KEYS.DescribeConfigs,
     API_KEYS.ListOffsets,
-    API_KEYS.DeleteTopics,
     API_KEYS.Produce,
     API_KEYS.Fetch,
   ];
@@ -422,33 +420,19 @@ for (const { name, script, modules } of [
   }, async (t) => {
     const topic = `captured-${name}`;
     const driver = (command: string, ...args: string[]) =>
-      tool(systemPython, [
-        '-B',
-        join(pythonDrivers, script),
-        command,
-        '--bootstrap',
-        bootstrap,
-        '--topic',
-        topic,
-        ...args,
-      ]);
+      tool(systemPython, [...driverArgs(script, command, bootstrap, topic), ...args]);
     const input = join(workDir, `${name}.jsonl`);
     const now = Date.now();
-    await writeFile(
-      input,
-      ['a', 'b', 'c']
-        .map((value, i) =>
-          JSON.stringify({
-            partition: 0,
-            key: Buffer.from(`key-${i}`).toString('base64'),
-            value: Buffer.from(value).toString('base64'),
-            headers: [],
-            timestamp: now,
-            codec: 'none',
-          }),
-        )
-        .join('\n'),
-    );
+    const records = ['a', 'b', 'c'].map((value, index) => ({
+      index,
+      partition: 0,
+      key: Buffer.from(`key-${index}`),
+      value: Buffer.from(value),
+      headers: [],
+      timestamp: now,
+      codec: 'none' as const,
+    }));
+    await writeFile(input, toJsonLines(records));
     await checkSession(
       t,
       [API_KEYS.Metadata, API_KEYS.CreateTopics, API_KEYS.Produce, API_KEYS.Fetch],

@@ -2,11 +2,11 @@ import { execFile, spawn } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import { closeSync, existsSync, openSync, readFileSync, rmSync } from 'node:fs';
 import { mkdtemp, readFile, rename, rm, writeFile } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { waitForBroker } from './broker-ready.ts';
+import { freePorts } from './free-ports.ts';
 
 /** A running broker as tests see it; Nagare's test helper returns the same shape. */
 export interface RunningBroker {
@@ -169,25 +169,6 @@ function formatProperties(properties: Record<string, string>): string {
   return `${Object.entries(properties)
     .map(([key, value]) => `${key}=${value.replaceAll('\\', '\\\\')}`)
     .join('\n')}\n`;
-}
-
-/** Binds port 0 to let the OS pick free ports, then releases them for Kafka to take. */
-async function freePorts(count: number): Promise<number[]> {
-  const servers = Array.from({ length: count }, () => createServer());
-  const ports = await Promise.all(
-    servers.map(
-      (server) =>
-        new Promise<number>((resolve, reject) => {
-          server.once('error', reject);
-          server.listen(0, '127.0.0.1', () => {
-            const address = server.address();
-            resolve(typeof address === 'object' && address ? address.port : 0);
-          });
-        }),
-    ),
-  );
-  await Promise.all(servers.map((server) => new Promise((resolve) => server.close(resolve))));
-  return ports;
 }
 
 /** Kafka's own StorageTool writes meta.properties and the bootstrap metadata for a new cluster. */

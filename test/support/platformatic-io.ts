@@ -3,7 +3,13 @@
 // which needs no consumer group and keeps the stored batches' attributes (codec, timestamp type)
 // visible, which group consumers hide.
 import { Admin, Consumer, type RecordsBatch } from '@platformatic/kafka';
-import { ALL_CODECS, type ConsumedRecord } from './records-check.ts';
+import {
+  ALL_CODECS,
+  type CheckOptions,
+  type ConsumedRecord,
+  checkRecords,
+  type TestRecord,
+} from './records-check.ts';
 
 export interface TopicSpec {
   name: string;
@@ -125,4 +131,18 @@ export async function readAllPartitions(options: ReadOptions): Promise<ConsumedR
   } finally {
     await consumer.close();
   }
+}
+
+/**
+ * Reads the topic back with `readAllPartitions` and asserts it holds exactly `expected` (`checkRecords`).
+ * Returns the record count per partition.
+ */
+export async function checkTopicRecords(
+  bootstrap: string,
+  topic: string,
+  expected: readonly TestRecord[],
+  options: CheckOptions,
+): Promise<number[]> {
+  const consumed = await readAllPartitions({ bootstrap, topic, partitions: options.partitions });
+  return checkRecords(expected, consumed, options);
 }

@@ -2,20 +2,18 @@
 // each client's script in test/compat/python, which speak the same command line and record files.
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { compatSkip, type RunningBroker, startCompatBroker } from './compat-target.ts';
+import { compatSkip, useCompatBroker } from './compat-target.ts';
 import { pythonModulesMissing, systemPython } from './external-tools.ts';
 import {
-  ALL_CODECS,
   type ConsumedRecord,
   checkDeliveredOffsets,
   checkRecords,
-  generateRecords,
+  roundTripRecords,
   type TestRecord,
   type TimestampType,
 } from './records-check.ts';
@@ -38,7 +36,8 @@ export interface PythonClient {
 const base64 = (buffer: Buffer | null) => (buffer === null ? null : buffer.toString('base64'));
 const bytes = (text: string | null) => (text === null ? null : Buffer.from(text, 'base64'));
 
-function toJsonLines(records: readonly TestRecord[]): string {
+/** Records as the drivers' `produce --input` file: JSON lines, bytes in base64. */
+export function toJsonLines(records: readonly TestRecord[]): string {
   return records
     .map(({ partition, key, value, headers, timestamp, codec }) =>
       JSON.stringify({
@@ -79,36 +78,24 @@ function fromJsonLines(text: string): ConsumedRecord[] {
     });
 }
 
+/**
+ * The command line (for /usr/bin/python3) that runs one command of a driver script against `bootstrap`.
+ * -B: no __pycache__ in the repository.
+ */
+export function driverArgs(script: string, command: string, bootstrap: string, topic: string): string[] {
+  return ['-B', join(scriptsDir, script), command, '--bootstrap', bootstrap, '--topic', topic];
+}
+
 /** Registers the Python client's tests (topic creation, 10,000-record round trip, LogAppendTime). */
 export function definePythonClientTests(client: PythonClient): void {
   const skip = compatSkip(pythonModulesMissing(client.modules));
-  let broker: RunningBroker;
-  let workDir: string;
-
-  before(async () => {
-    if (skip) return;
-    broker = await startCompatBroker();
-    workDir = await mkdtemp(join(tmpdir(), 'nagare-python-'));
-  });
-
-  after(async () => {
-    await broker?.stop();
-    if (workDir) await rm(workDir, { recursive: true, force: true });
-  });
+  const compat = useCompatBroker(skip, { workDirPrefix: 'nagare-python-' });
 
   /** Runs one driver command and returns the JSON summary it prints; its stderr explains failures. */
   async function driver(command: string, topic: string, ...args: string[]): Promise<Record<string, unknown>> {
-    // -B: no __pycache__ in the repository. The drivers bound their own waits (--timeout, 60 s);
-    // the process timeout is the backstop for a client that hangs regardless.
-    const argv = [
-      '-B',
-      join(scriptsDir, client.script),
-      command,
-      '--bootstrap',
-      broker.bootstrap,
-      '--topic',
-      topic,
-    ];
+    // The drivers bound their own waits (--timeout, 60 s); the process timeout is the backstop for a
+    // client that hangs regardless.
+    const argv = driverArgs(client.script, command, compat.broker.bootstrap, topic);
     try {
       const { stdout } = await run(systemPython, [...argv, ...args], {
         maxBuffer: 64 * 1024 * 1024,
@@ -128,17 +115,26 @@ export function definePythonClientTests(client: PythonClient): void {
   }
 
   async function produce(topic: string, records: readonly TestRecord[]): Promise<void> {
-    const input = join(workDir, `${topic}.produce.jsonl`);
+    const input = join(compat.workDir, `${topic}.produce.jsonl`);
     await writeFile(input, toJsonLines(records));
     const summary = await driver('produce', topic, '--input', input);
     checkDeliveredOffsets(records, summary.delivered as Array<[number, number]>, PARTITIONS);
   }
 
   async function consume(topic: string): Promise<ConsumedRecord[]> {
-    const output = join(workDir, `${topic}.consumed.jsonl`);
+    const output = join(compat.workDir, `${topic}.consumed.jsonl`);
     await driver('consume', topic, '--partitions', String(PARTITIONS), '--output', output);
     return fromJsonLines(await readFile(output, 'utf8'));
   }
+
+  const recordSet = (seed: number, count: number, baseTimestamp: number) =>
+    roundTripRecords({
+      seed,
+      count,
+      partitions: PARTITIONS,
+      baseTimestamp,
+      keyOrValue: client.needsKeyOrValue,
+    });
 
   test(`${client.name} creates a ${PARTITIONS}-partition topic with its admin client`, { skip }, async () => {
     await createTopic('python-admin');
@@ -149,16 +145,7 @@ export function definePythonClientTests(client: PythonClient): void {
   }, async () => {
     const topic = 'python-records';
     await createTopic(topic);
-    const records = generateRecords({
-      seed: 3,
-      count: 10_000,
-      partitions: PARTITIONS,
-      baseTimestamp: Date.now() - 60_000,
-      codecs: ALL_CODECS,
-      headers: 'varied',
-      empty: true,
-      keyOrValue: client.needsKeyOrValue,
-    });
+    const records = recordSet(3, 10_000, Date.now() - 60_000);
     await produce(topic, records);
     checkRecords(records, await consume(topic), {
       partitions: PARTITIONS,
@@ -169,17 +156,8 @@ export function definePythonClientTests(client: PythonClient): void {
   test(`${client.name} reads broker time back from a LogAppendTime topic`, { skip }, async () => {
     const topic = 'python-log-append';
     await createTopic(topic, ['message.timestamp.type=LogAppendTime']);
-    const records = generateRecords({
-      seed: 4,
-      count: 1_000,
-      partitions: PARTITIONS,
-      // A day old: the broker must replace it with its own clock.
-      baseTimestamp: Date.now() - 86_400_000,
-      codecs: ALL_CODECS,
-      headers: 'varied',
-      empty: true,
-      keyOrValue: client.needsKeyOrValue,
-    });
+    // A day old: the broker must replace it with its own clock.
+    const records = recordSet(4, 1_000, Date.now() - 86_400_000);
     const from = Date.now();
     await produce(topic, records);
     const to = Date.now();

@@ -8,7 +8,9 @@ import {
   checkDeliveredOffsets,
   checkRecords,
   generateRecords,
+  producerCalls,
   type RecordSetOptions,
+  roundTripRecords,
   runsByCodec,
   type TestRecord,
   type TimestampRule,
@@ -82,6 +84,50 @@ describe('generateRecords', () => {
     }
     const distinct = generateRecords({ ...options, distinctHeaderKeys: true });
     assert.ok(distinct.every((r) => new Set(r.headers.map(([name]) => name)).size === r.headers.length));
+  });
+});
+
+describe('roundTripRecords', () => {
+  test('is the varied set with every codec, adapted to the client', () => {
+    const { seed, count, partitions, baseTimestamp } = options;
+    assert.deepEqual(roundTripRecords({ seed, count, partitions, baseTimestamp }), generateRecords(options));
+    assert.deepEqual(
+      roundTripRecords({ seed, count, partitions, baseTimestamp, keyOrValue: true }),
+      generateRecords({ ...options, keyOrValue: true }),
+    );
+  });
+});
+
+describe('producerCalls', () => {
+  const records = generateRecords(options);
+  const calls = producerCalls(records, 3, 250);
+
+  test('sends every record once, in production order, one codec and at most maxRecords per call', () => {
+    assert.deepEqual(
+      calls.flatMap((call) => call.records),
+      records,
+    );
+    assert.deepEqual(
+      calls.map((call) => [call.codec, call.records.length]),
+      ALL_CODECS.flatMap((codec) => [
+        [codec, 250],
+        [codec, 250],
+        [codec, 100],
+      ]),
+    );
+    for (const call of calls) assert.ok(call.records.every((record) => record.codec === call.codec));
+  });
+
+  test("expects each partition's base offset to count the records earlier calls sent to it", () => {
+    let before = 0;
+    for (const call of calls) {
+      const earlier = records.slice(0, before);
+      assert.deepEqual(
+        call.baseOffsets,
+        [0, 1, 2].map((partition) => earlier.filter((record) => record.partition === partition).length),
+      );
+      before += call.records.length;
+    }
   });
 });
 

@@ -2,6 +2,7 @@
 // consumed is exactly what was produced. Pure: no I/O, so every client test shares one definition of
 // "the same records came back".
 import assert from 'node:assert/strict';
+import { seededRandom } from './random.ts';
 
 export type Codec = 'none' | 'gzip' | 'snappy' | 'lz4' | 'zstd';
 /** Indexed by the codec id of a record batch's attributes (bits 0–2). */
@@ -45,29 +46,16 @@ export interface RecordSetOptions {
   keyOrValue?: boolean;
 }
 
-/** mulberry32: tiny, seedable, good enough to vary test data reproducibly. */
-function prng(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 const TEXT_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789 -_.,;!?@#%&*()[]{}+=~';
 const HEADER_KEYS = ['trace-id', 'source', 'ünïcode-kéy', 'seq', 'empty'];
 
 export function generateRecords(options: RecordSetOptions): TestRecord[] {
-  const random = prng(options.seed);
-  const int = (min: number, max: number) => min + Math.floor(random() * (max - min + 1));
+  const random = seededRandom(options.seed);
+  const { int } = random;
   const bytes = (length: number) => {
+    if (!options.text) return random.bytes(length);
     const out = Buffer.allocUnsafe(length);
-    for (let i = 0; i < length; i++) {
-      out[i] = options.text ? TEXT_ALPHABET.charCodeAt(int(0, TEXT_ALPHABET.length - 1)) : int(0, 255);
-    }
+    for (let i = 0; i < length; i++) out[i] = TEXT_ALPHABET.charCodeAt(int(0, TEXT_ALPHABET.length - 1));
     return out;
   };
   const nullable = (nullOneIn: number, length: () => number) => {
@@ -107,6 +95,16 @@ export function generateRecords(options: RecordSetOptions): TestRecord[] {
   return records;
 }
 
+/**
+ * The set the round-trip compat tests send: every codec in turn, 0–3 varied headers, empty keys and
+ * values among the null ones. The remaining options adapt it to what a client cannot send.
+ */
+export function roundTripRecords(
+  options: Omit<RecordSetOptions, 'codecs' | 'headers' | 'empty'>,
+): TestRecord[] {
+  return generateRecords({ ...options, codecs: ALL_CODECS, headers: 'varied', empty: true });
+}
+
 /** Contiguous runs of records sharing a codec, in production order. */
 export function runsByCodec(records: readonly TestRecord[]): Array<{ codec: Codec; records: TestRecord[] }> {
   const runs: Array<{ codec: Codec; records: TestRecord[] }> = [];
@@ -116,6 +114,32 @@ export function runsByCodec(records: readonly TestRecord[]): Array<{ codec: Code
     else runs.push({ codec: record.codec, records: [record] });
   }
   return runs;
+}
+
+/** One producer call: records of one codec, and the acknowledgement the broker owes for them. */
+export interface ProducerCall {
+  codec: Codec;
+  records: TestRecord[];
+  /** Per partition, the base offset its acknowledgement must carry: the records earlier calls sent to it. */
+  baseOffsets: number[];
+}
+
+/** The records cut into producer calls, in production order: one codec and at most `maxRecords` each. */
+export function producerCalls(
+  records: readonly TestRecord[],
+  partitions: number,
+  maxRecords: number,
+): ProducerCall[] {
+  const sent = new Array<number>(partitions).fill(0);
+  const calls: ProducerCall[] = [];
+  for (const { codec, records: run } of runsByCodec(records)) {
+    for (let start = 0; start < run.length; start += maxRecords) {
+      const slice = run.slice(start, start + maxRecords);
+      calls.push({ codec, records: slice, baseOffsets: [...sent] });
+      for (const record of slice) sent[record.partition]++;
+    }
+  }
+  return calls;
 }
 
 export type TimestampType = 'create' | 'log-append';

@@ -11,7 +11,7 @@ from confluent_kafka import (
 )
 from confluent_kafka.admin import AdminClient, NewTopic
 
-from records_io import ConsumedWriter, Deadline, codec_runs, read_records, run_cli, topic_configs
+from records_io import ConsumedWriter, Deadline, codec_runs, read_records, run_cli, send_args, topic_configs
 
 TIMESTAMP_TYPES = {TIMESTAMP_CREATE_TIME: "create", TIMESTAMP_LOG_APPEND_TIME: "log-append"}
 
@@ -51,15 +51,7 @@ def produce(args):
         for record in run:
             while True:
                 try:
-                    producer.produce(
-                        args.topic,
-                        key=record["key"],
-                        value=record["value"],
-                        partition=record["partition"],
-                        timestamp=record["timestamp"],
-                        headers=record["headers"],
-                        on_delivery=on_delivery,
-                    )
+                    producer.produce(args.topic, on_delivery=on_delivery, **send_args(record, "timestamp"))
                     break
                 except BufferError:
                     producer.poll(0.1)  # local queue full: serve delivery reports, then retry

@@ -3,7 +3,7 @@
 from kafka import KafkaAdminClient, KafkaConsumer, KafkaProducer, TopicPartition
 from kafka.admin import NewTopic
 
-from records_io import ConsumedWriter, Deadline, codec_runs, read_records, run_cli, topic_configs
+from records_io import ConsumedWriter, Deadline, codec_runs, read_records, run_cli, send_args, topic_configs
 
 TIMESTAMP_TYPES = {0: "create", 1: "log-append"}
 
@@ -34,17 +34,7 @@ def produce(args):
             linger_ms=5,
         )
         try:
-            futures = [
-                producer.send(
-                    args.topic,
-                    key=record["key"],
-                    value=record["value"],
-                    partition=record["partition"],
-                    timestamp_ms=record["timestamp"],
-                    headers=record["headers"],
-                )
-                for record in run
-            ]
+            futures = [producer.send(args.topic, **send_args(record, "timestamp_ms")) for record in run]
             producer.flush(timeout=args.timeout)
             for future in futures:
                 metadata = future.get(timeout=args.timeout)

@@ -38,6 +38,17 @@ def read_records(path):
     return records
 
 
+def send_args(record, timestamp_keyword):
+    """A record as keyword arguments of a client's send call; each client names the timestamp its own way."""
+    return {
+        "key": record["key"],
+        "value": record["value"],
+        "partition": record["partition"],
+        "headers": record["headers"],
+        timestamp_keyword: record["timestamp"],
+    }
+
+
 def codec_runs(records):
     """Contiguous runs of records sharing a codec: one producer (compression is per producer) each."""
     runs = []
