@@ -206,7 +206,13 @@ export async function startBroker(props: Record<string, string>, logger?: Logger
   const { config: settings, warnings } = parseBrokerConfig(props, { default: clusterDefaults });
   for (const warning of warnings) log.warn(warning);
   const broker = await Broker.open(settings, log);
-  await broker.serve();
+  try {
+    await broker.serve();
+  } catch (err) {
+    // A listener that cannot bind (port in use): close what was opened, then report.
+    await broker.stop();
+    throw err;
+  }
   const { host, port } = broker.advertisedFor(broker.listeners[0].name);
   log.info(
     { bootstrap: `${host}:${port}`, logDirs: settings.logDirs, clusterId: broker.clusterId },
