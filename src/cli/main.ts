@@ -1,9 +1,15 @@
 #!/usr/bin/env node
 // Entry point of the `nagare` command: runs the program and turns any failure into one line on stderr
 // and a non-zero exit code. NAGARE_DEBUG=1 adds the stack trace.
-import { CommanderError } from 'commander';
-import { CliError, explainError } from './errors.ts';
-import { nagareProgram, USAGE_EXIT_CODE } from './program.ts';
+import { enableCompileCache } from 'node:module';
+
+// Stripping TypeScript types and compiling every module costs most of a cold start; Node's compile cache
+// (in the OS temp dir, or NODE_COMPILE_CACHE) keeps the result for the next start. Enabled before the
+// program's modules load, which is why they are imported dynamically below.
+enableCompileCache();
+const { CommanderError } = await import('commander');
+const { CliError, explainError } = await import('./errors.ts');
+const { nagareProgram, USAGE_EXIT_CODE } = await import('./program.ts');
 
 async function main(argv: string[]): Promise<number> {
   try {
