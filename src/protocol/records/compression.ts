@@ -19,14 +19,27 @@
 //          requires), via lz4-napi.
 //   zstd   zstd frames via node:zlib (Node >= 23.8).
 // The async forms run the codec on libuv's thread pool; the sync forms block, fine for small batches.
+import { createRequire } from 'node:module';
 import zlib from 'node:zlib';
-import { compressFrame, compressFrameSync, decompressFrame, decompressFrameSync } from 'lz4-napi';
-import snappy from 'snappy';
 import { readUVarint } from '../primitives/varint.ts';
 import { RecordBatchError } from './batch-error.ts';
 import type { CompressionName } from './batch-header.ts';
 import { lz4DecompressedBound } from './lz4-frame.ts';
 import { frameXerial, isXerialFramed, splitBlocks, unframeXerial } from './xerial-snappy.ts';
+
+// The native snappy and lz4 bindings are loaded on first use: a broker that never recompresses (the
+// usual case: batches are stored as produced) does not pay their start-up time and memory.
+const require = createRequire(import.meta.url);
+let snappyModule: typeof import('snappy') | undefined;
+let lz4Module: typeof import('lz4-napi') | undefined;
+const snappy = () => {
+  snappyModule ??= require('snappy') as typeof import('snappy');
+  return snappyModule;
+};
+const lz4 = () => {
+  lz4Module ??= require('lz4-napi') as typeof import('lz4-napi');
+  return lz4Module;
+};
 
 export interface CompressOptions {
   /** Compression level for gzip (1–9) and zstd (1–22); other codecs have none. */
@@ -72,9 +85,9 @@ export function compressSync(codec: number, data: Buffer, options?: CompressOpti
     case 'gzip':
       return zlib.gzipSync(data, gzipOptions(options));
     case 'snappy':
-      return frameXerial(splitBlocks(data).map((block) => snappy.compressSync(block)));
+      return frameXerial(splitBlocks(data).map((block) => snappy().compressSync(block)));
     case 'lz4':
-      return compressFrameSync(data);
+      return lz4().compressFrameSync(data);
     case 'zstd':
       return zlib.zstdCompressSync(data, zstdOptions(options));
   }
@@ -87,9 +100,9 @@ export async function compress(codec: number, data: Buffer, options?: CompressOp
     case 'gzip':
       return zlibAsync(zlib.gzip, data, gzipOptions(options));
     case 'snappy':
-      return frameXerial(await Promise.all(splitBlocks(data).map((block) => snappy.compress(block))));
+      return frameXerial(await Promise.all(splitBlocks(data).map((block) => snappy().compress(block))));
     case 'lz4':
-      return compressFrame(data);
+      return lz4().compressFrame(data);
     case 'zstd':
       return zlibAsync(zlib.zstdCompress, data, zstdOptions(options));
   }
@@ -167,9 +180,9 @@ export function decompressSync(codec: number, data: Buffer, options?: Decompress
       case 'gzip':
         return zlib.gunzipSync(data, limitOptions(options));
       case 'snappy':
-        return Buffer.concat(snappyBlocks(data).map((block) => snappy.uncompressSync(block) as Buffer));
+        return Buffer.concat(snappyBlocks(data).map((block) => snappy().uncompressSync(block) as Buffer));
       case 'lz4':
-        return checkOutputSize(name, decompressFrameSync(data), options?.maxOutputLength);
+        return checkOutputSize(name, lz4().decompressFrameSync(data), options?.maxOutputLength);
       case 'zstd':
         return zlib.zstdDecompressSync(data, limitOptions(options));
     }
@@ -187,11 +200,11 @@ export async function decompress(codec: number, data: Buffer, options?: Decompre
       case 'gzip':
         return await zlibAsync(zlib.gunzip, data, limitOptions(options));
       case 'snappy': {
-        const blocks = snappyBlocks(data).map((block) => snappy.uncompress(block) as Promise<Buffer>);
+        const blocks = snappyBlocks(data).map((block) => snappy().uncompress(block) as Promise<Buffer>);
         return Buffer.concat(await Promise.all(blocks));
       }
       case 'lz4':
-        return checkOutputSize(name, await decompressFrame(data), options?.maxOutputLength);
+        return checkOutputSize(name, await lz4().decompressFrame(data), options?.maxOutputLength);
       case 'zstd':
         return await zlibAsync(zlib.zstdDecompress, data, limitOptions(options));
     }
