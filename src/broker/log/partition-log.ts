@@ -453,7 +453,7 @@ export class PartitionLog {
     const start = segment.size;
     try {
       // No segment.use(): only the writer writes, and closing waits for the writer first.
-      await segment.write(
+      segment.write(
         group.map(({ item }) => item.records),
         start,
       );
