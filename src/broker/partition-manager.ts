@@ -57,6 +57,11 @@ export class PartitionManager {
     );
   }
 
+  /** Partitions that long-polling fetches are waiting on (an observable for metrics and tests). */
+  get watchedPartitions(): number {
+    return this.waiters.size;
+  }
+
   /** Tells fetches waiting on this partition that something changed. */
   notify(key: string): void {
     const waiting = this.waiters.get(key);
@@ -86,6 +91,8 @@ export class PartitionManager {
   }
 
   async closeAll(): Promise<void> {
+    // Long-polling fetches answer now rather than wait out max.wait.ms on a stopping broker.
+    for (const key of [...this.waiters.keys()]) this.notify(key);
     await Promise.all([...this.logs.values()].map((log) => log.close()));
     this.logs.clear();
   }

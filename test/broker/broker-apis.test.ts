@@ -18,6 +18,14 @@ import { type NagareUnderTest, startNagare } from '../support/nagare.ts';
 
 const TOPIC_RESOURCE = 2;
 
+async function until(condition: () => boolean, what: string, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+}
+
 async function createTopic(
   c: Connection,
   name: string,
@@ -241,6 +249,29 @@ describe('broker APIs seen by a client', () => {
       assert.notEqual(await topicId(c, 'doomed'), oldId);
       assert.equal((await produce(c, 'doomed', ['fresh'])).baseOffset, 0n);
     });
+  });
+});
+
+describe('a stopping broker', () => {
+  it('releases long-polling fetches at once instead of leaving them to wait out max.wait.ms', async () => {
+    const nagare = await startNagare();
+    let stopped = false;
+    try {
+      await withConnection(nagare, async (c) => {
+        await createTopic(c, 'idle');
+        const id = await topicId(c, 'idle');
+        const polling = fetchV17.api.async(c, 60_000, 1, 1 << 20, 0, 0, -1, [fetchTopic(id, 0, 0n)], [], '');
+        polling.catch(() => {});
+        await until(() => nagare.broker.partitions.watchedPartitions > 0, 'the fetch to be parked');
+        const started = Date.now();
+        await nagare.stop();
+        stopped = true;
+        assert.ok(Date.now() - started < 10_000, 'stopped without waiting for the fetch to time out');
+        assert.equal(nagare.broker.partitions.watchedPartitions, 0, 'no fetch is left waiting');
+      });
+    } finally {
+      if (!stopped) await nagare.stop();
+    }
   });
 });
 

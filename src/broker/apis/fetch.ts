@@ -118,6 +118,7 @@ export const fetchApi: ApiDefinition = {
     ) {
       const keys = resolution.partitions.map((p) => partitionKey(p.topic, p.partition));
       await broker.partitions.waitForData(keys, deadline - Date.now());
+      if (broker.stopping) break;
       read = await readAll(broker, resolution.partitions, maxBytes, version);
     }
     const readCommitted = body.isolationLevel === READ_COMMITTED;
