@@ -7,7 +7,9 @@ import type { ApiDefinition } from './apis/api.ts';
 import { apiVersionsApi } from './apis/api-versions.ts';
 import { createPartitionsApi } from './apis/create-partitions.ts';
 import { createTopicsApi } from './apis/create-topics.ts';
+import { deleteRecordsApi } from './apis/delete-records.ts';
 import { deleteTopicsApi } from './apis/delete-topics.ts';
+import { describeClusterApi } from './apis/describe-cluster.ts';
 import { describeConfigsApi } from './apis/describe-configs.ts';
 import { createDispatcher } from './apis/dispatch.ts';
 import { fetchApi } from './apis/fetch.ts';
@@ -171,11 +173,13 @@ export class Broker {
       metadataApi,
       createTopicsApi,
       deleteTopicsApi,
+      deleteRecordsApi,
       initProducerIdApi,
       describeConfigsApi,
       alterConfigsApi,
       createPartitionsApi,
       incrementalAlterConfigsApi,
+      describeClusterApi,
     ];
     apis.push(apiVersionsApi(() => apis));
     return apis;

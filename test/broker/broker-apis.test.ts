@@ -6,7 +6,9 @@ import {
   type Connection,
   createPartitionsV3,
   createTopicsV7,
+  deleteRecordsV2,
   deleteTopicsV6,
+  describeClusterV1,
   describeConfigsV4,
   fetchV17,
   incrementalAlterConfigsV1,
@@ -216,6 +218,53 @@ describe('broker APIs seen by a client', () => {
         batches[0].records.map((r) => r.value?.toString()),
         ['alpha', 'beta', 'gamma'],
       );
+    });
+  });
+
+  it('DeleteRecords moves the log start offset; reads below it are out of range; compacted topics refuse', async () => {
+    await withConnection(nagare, async (c) => {
+      await createTopic(c, 'trimmed');
+      const id = await topicId(c, 'trimmed');
+      for (const v of ['a', 'b', 'c', 'd']) await produce(c, 'trimmed', [v]);
+      const trim = async (topic: string, offset: bigint) =>
+        (
+          await responseOf(
+            deleteRecordsV2.api.async(
+              c,
+              [{ name: topic, partitions: [{ partitionIndex: 0, offset }] }],
+              10_000,
+            ),
+          )
+        ).topics[0].partitions[0];
+      assert.deepEqual(
+        [(await trim('trimmed', 2n)).errorCode, (await trim('trimmed', 2n)).lowWatermark],
+        [0, 2n],
+      );
+      const below = await responseOf(
+        fetchV17.api.async(c, 0, 0, 1 << 20, 0, 0, -1, [fetchTopic(id, 0, 1n)], [], ''),
+      );
+      assert.equal(below.responses[0].partitions[0].errorCode, 1, 'OFFSET_OUT_OF_RANGE');
+      assert.equal(below.responses[0].partitions[0].logStartOffset, 2n);
+      assert.equal((await trim('trimmed', 99n)).errorCode, 1, 'beyond the high watermark');
+      assert.equal((await trim('trimmed', -1n)).lowWatermark, 4n, '-1 means the high watermark');
+      await createTopic(c, 'compacted', 1, { 'cleanup.policy': 'compact' });
+      assert.equal((await trim('compacted', 0n)).errorCode, 44, 'POLICY_VIOLATION');
+      assert.equal((await trim('nowhere', 0n)).errorCode, 3, 'UNKNOWN_TOPIC_OR_PARTITION');
+    });
+  });
+
+  it('DescribeCluster names the cluster, its controller and its one broker', async () => {
+    await withConnection(nagare, async (c) => {
+      const cluster = await responseOf(describeClusterV1.api.async(c, false, 1));
+      assert.equal(cluster.errorCode, 0);
+      assert.equal(cluster.clusterId, nagare.broker.clusterId);
+      assert.equal(cluster.controllerId, 1);
+      assert.deepEqual(
+        cluster.brokers.map((b) => [b.brokerId, `${b.host}:${b.port}`]),
+        [[1, nagare.bootstrap]],
+      );
+      const controllers = await responseOf(describeClusterV1.api.async(c, false, 2));
+      assert.equal(controllers.errorCode, 115, 'UNSUPPORTED_ENDPOINT_TYPE');
     });
   });
 

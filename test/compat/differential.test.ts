@@ -4,6 +4,7 @@ import {
   ConfigResourceTypes,
   type Connection,
   createTopicsV7,
+  deleteRecordsV2,
   describeConfigsV4,
   fetchV12,
   listOffsetsV9,
@@ -149,6 +150,38 @@ describe(`differential: ${referenceTarget.name} vs ${subjectTarget().name}`, {
       after: { errorCode: 0, offset: -1, timestamp: NO_TIMESTAMP },
       unknownPartition: { errorCode: 3, offset: -1, timestamp: NO_TIMESTAMP },
     });
+  });
+
+  it('DeleteRecords: low watermarks, the high-watermark shorthand and refusals', async () => {
+    const { reference } = await compareOn(pair, {
+      name: 'delete-records',
+      run: (broker) =>
+        onBroker(broker, async (connection) => {
+          await createTopic(connection, 'diff-delete-records', 1);
+          for (const value of ['1', '2', '3', '4'])
+            await produce(connection, 'diff-delete-records', 0, [rec('k', value, 1)]);
+          const trim = async (offset: bigint) => {
+            const response = await responseOf(
+              deleteRecordsV2.api.async(
+                connection,
+                [{ name: 'diff-delete-records', partitions: [{ partitionIndex: 0, offset }] }],
+                10_000,
+              ),
+            );
+            const answer = response.topics[0].partitions[0];
+            return { errorCode: answer.errorCode, lowWatermark: Number(answer.lowWatermark) };
+          };
+          return {
+            toTwo: await trim(2n),
+            beyondEnd: await trim(9n),
+            toHighWatermark: await trim(-1n),
+            earliestAfter: await listOffset(connection, 'diff-delete-records', 0, -2n),
+          };
+        }),
+    });
+    assert.deepEqual(reference.toTwo, { errorCode: 0, lowWatermark: 2 });
+    assert.equal(reference.beyondEnd.errorCode, 1);
+    assert.deepEqual(reference.toHighWatermark, { errorCode: 0, lowWatermark: 4 });
   });
 
   it('Metadata: topics, partitions, leaders, unknown topics with and without auto-creation', async () => {
