@@ -15,8 +15,12 @@ import {
   metadataV12,
   produceV9,
 } from '@platformatic/kafka';
+import { buildBatch, updateCrc } from '../../src/protocol/records/batch.ts';
+import { BATCH_HEADER_SIZE } from '../../src/protocol/records/batch-header.ts';
+import { API_KEYS } from '../../src/protocol/schema/messages.generated.ts';
 import { responseOf, withConnection } from '../support/kafka-requests.ts';
 import { type NagareUnderTest, startNagare } from '../support/nagare.ts';
+import { withRawClient } from '../support/raw-client.ts';
 
 const TOPIC_RESOURCE = 2;
 
@@ -265,6 +269,30 @@ describe('broker APIs seen by a client', () => {
       );
       const controllers = await responseOf(describeClusterV1.api.async(c, false, 2));
       assert.equal(controllers.errorCode, 115, 'UNSUPPORTED_ENDPOINT_TYPE');
+    });
+  });
+
+  it('a compressed batch that does not decompress is refused and not stored, even with a valid CRC', async () => {
+    await withConnection(nagare, async (c) => {
+      await createTopic(c, 'corrupt-gzip');
+      const good = await buildBatch({
+        records: [{ value: Buffer.from('x'.repeat(500)), timestamp: BigInt(Date.now()) }],
+        compression: 1,
+      });
+      const bad = Buffer.from(good);
+      bad.fill(0x5a, BATCH_HEADER_SIZE + 10);
+      updateCrc(bad);
+      const answer = await withRawClient(nagare.port, (raw) =>
+        raw.request(API_KEYS.Produce, 9, {
+          transactionalId: null,
+          acks: -1,
+          timeoutMs: 5000,
+          topicData: [{ name: 'corrupt-gzip', partitionData: [{ index: 0, records: bad }] }],
+        }),
+      );
+      assert.equal(answer.responses[0].partitionResponses[0].errorCode, 2, 'CORRUPT_MESSAGE');
+      assert.equal(nagare.broker.partitions.get('corrupt-gzip', 0)?.logEndOffset, 0n, 'nothing stored');
+      assert.equal((await produce(c, 'corrupt-gzip', ['fine'])).baseOffset, 0n);
     });
   });
 

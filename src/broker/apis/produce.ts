@@ -3,6 +3,8 @@
 // topics). Errors are answered per partition; the other partitions of the request still succeed.
 import type { Message } from '../../protocol/codec.ts';
 import { ERRORS, type ErrorName } from '../../protocol/errors.ts';
+import { parseBatch } from '../../protocol/records/batch.ts';
+import { RecordBatchError } from '../../protocol/records/batch-error.ts';
 import { ATTR_TRANSACTIONAL, COMPRESSION, compressionOf } from '../../protocol/records/batch-header.ts';
 import { recompressBatch } from '../../protocol/records/recompress.ts';
 import { splitBatches, validateBatch } from '../../protocol/records/validate.ts';
@@ -106,11 +108,21 @@ async function produceToPartition(
       );
     }
   }
+  let batchToAppend = batch;
+  const codec = compressionOf(header.attributes);
   const target = TOPIC_CODECS[settings.compression];
-  const batchToAppend =
-    target === undefined || target === compressionOf(header.attributes)
-      ? batch
-      : await recompressBatch(batch, target, levelFor(settings, target));
+  const recompress = target !== undefined && target !== codec;
+  // Uncompressed records were checked by validateBatch; compressed ones are decompressed and checked
+  // here, like Kafka's LogValidator, so that no batch a consumer cannot read is stored.
+  if (codec !== COMPRESSION.none || recompress) {
+    try {
+      const parsed = await parseBatch(batch, 0, { maxOutputLength: broker.settings.socketRequestMaxBytes });
+      if (recompress) batchToAppend = await recompressBatch(parsed, target, levelFor(settings, target));
+    } catch (err) {
+      if (err instanceof RecordBatchError) return failure(index, err.code, err.message);
+      throw err;
+    }
+  }
   const key = partitionKey(topicName, index);
   const sequence = broker.producers.check(key, header);
   if (sequence.kind === 'error') return failure(index, sequence.error, sequence.message);

@@ -2,10 +2,10 @@
 // offsets deltas, timestamps and their type, keys, values, headers, producer id/epoch/sequence and the
 // transactional flag. Kafka does this when a topic's compression.type names a codec other than the one
 // the producer used.
-import { buildBatch, parseBatch } from './batch.ts';
+import { buildBatch, type ParsedBatch } from './batch.ts';
 
-export async function recompressBatch(batch: Buffer, codec: number, level?: number): Promise<Buffer> {
-  const parsed = await parseBatch(batch);
+/** Builds `parsed` (from parseBatch) again with `codec`. */
+export function recompressBatch(parsed: ParsedBatch, codec: number, level?: number): Promise<Buffer> {
   const { header } = parsed;
   return buildBatch({
     records: parsed.records.map((r) => ({
