@@ -21,6 +21,7 @@ import { produceApi } from './apis/produce.ts';
 import { type BrokerConfig, parseBrokerConfig } from './config/broker-config.ts';
 import { effectiveTopicConfig, type TopicConfig } from './config/topic-config.ts';
 import type { LogConfig } from './log/log-config.ts';
+import { type DirLock, lockLogDir } from './metadata/dir-lock.ts';
 import { MetadataStore } from './metadata/store.ts';
 import type { TopicInfo } from './metadata/topics.ts';
 import { PartitionManager } from './partition-manager.ts';
@@ -37,14 +38,17 @@ export class Broker {
   readonly listeners: Listener[] = [];
   stopping = false;
   private readonly topicSettingsCache = new Map<string, TopicConfig>();
+  private readonly dirLock: DirLock;
 
   private constructor(
     settings: BrokerConfig,
     logger: Logger,
+    dirLock: DirLock,
     metadata: MetadataStore,
     partitions: PartitionManager,
   ) {
     this.settings = settings;
+    this.dirLock = dirLock;
     this.logger = logger;
     this.metadata = metadata;
     this.partitions = partitions;
@@ -61,13 +65,23 @@ export class Broker {
   static async open(settings: BrokerConfig, logger: Logger): Promise<Broker> {
     const logDir = settings.logDirs[0];
     await mkdir(logDir, { recursive: true });
-    const metadata = await MetadataStore.open(logDir, settings.nodeId, logger);
+    const dirLock = await lockLogDir(logDir);
+    let metadata: MetadataStore | undefined;
     const partitions = new PartitionManager(logDir, logger);
-    const broker = new Broker(settings, logger, metadata, partitions);
-    for (const topic of metadata.topics()) {
-      await partitions.open(topic.name, 0, topic.partitions, broker.logConfig(topic));
+    try {
+      metadata = await MetadataStore.open(logDir, settings.nodeId, logger);
+      const broker = new Broker(settings, logger, dirLock, metadata, partitions);
+      for (const topic of metadata.topics()) {
+        await partitions.open(topic.name, 0, topic.partitions, broker.logConfig(topic));
+      }
+      return broker;
+    } catch (err) {
+      // Leave the directory as usable as it was found: close what was opened, release the lock.
+      await partitions.closeAll();
+      await metadata?.close();
+      await dirLock.release();
+      throw err;
     }
-    return broker;
   }
 
   /** Effective settings of a topic: its overrides over the broker's defaults. */
@@ -190,6 +204,7 @@ export class Broker {
     await Promise.all(this.listeners.map((l) => l.stop()));
     await this.partitions.closeAll();
     await this.metadata.close();
+    await this.dirLock.release();
   }
 }
 
