@@ -5,6 +5,7 @@ import { ERRORS, type ErrorName } from '../../protocol/errors.ts';
 import { API_KEYS } from '../../protocol/schema/messages.generated.ts';
 import type { Broker } from '../broker.ts';
 import type { ApiDefinition } from './api.ts';
+import { duplicatedNames } from './duplicate-names.ts';
 
 type Check = { error: ErrorName; message: string } | undefined;
 
@@ -51,11 +52,10 @@ export const createPartitionsApi: ApiDefinition = {
   async handle(body, ctx) {
     const { broker } = ctx;
     const topics = body.topics as Message[];
-    const seen = new Map<string, number>();
-    for (const t of topics) seen.set(t.name, (seen.get(t.name) ?? 0) + 1);
+    const duplicates = duplicatedNames(topics.map((t) => t.name as string));
     const results = [];
     for (const t of topics) {
-      const problem = checkRequest(broker, t, seen.get(t.name)! > 1);
+      const problem = checkRequest(broker, t, duplicates.has(t.name));
       if (problem) {
         results.push({ name: t.name, errorCode: ERRORS[problem.error].code, errorMessage: problem.message });
         continue;

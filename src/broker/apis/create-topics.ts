@@ -10,6 +10,7 @@ import { describeTopicConfig } from '../config/describe-configs.ts';
 import { validateTopicConfigs } from '../config/topic-config.ts';
 import { invalidTopicNameReason } from '../metadata/topics.ts';
 import type { ApiDefinition } from './api.ts';
+import { duplicatedNames } from './duplicate-names.ts';
 
 interface Plan {
   partitions: number;
@@ -94,9 +95,7 @@ export const createTopicsApi: ApiDefinition = {
   async handle(body, ctx) {
     const { broker } = ctx;
     const topics = body.topics as Message[];
-    const counts = new Map<string, number>();
-    for (const t of topics) counts.set(t.name, (counts.get(t.name) ?? 0) + 1);
-    const duplicates = [...counts].filter(([, n]) => n > 1).map(([name]) => name);
+    const duplicates = duplicatedNames(topics.map((t) => t.name as string));
     const results: Message[] = [];
     for (const t of topics) {
       const result: Message = {
@@ -109,10 +108,10 @@ export const createTopicsApi: ApiDefinition = {
         configs: null,
       };
       results.push(result);
-      const checked: Checked = duplicates.includes(t.name)
+      const checked: Checked = duplicates.has(t.name)
         ? fail(
             'INVALID_REQUEST',
-            `Create topics request from client \`${ctx.header.clientId}\` contains multiple entries for the following topics: ${duplicates.join(', ')}`,
+            `Create topics request from client \`${ctx.header.clientId}\` contains multiple entries for the following topics: ${[...duplicates].join(', ')}`,
           )
         : checkNewTopic(broker, t);
       if (checked.error) {

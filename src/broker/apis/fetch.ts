@@ -20,10 +20,15 @@ interface PartitionResult {
   bytes: number;
 }
 
+/** v13+ names topics by id; an unknown id gives '' (answered UNKNOWN_TOPIC_ID). */
+function topicNameOf(broker: Broker, t: Message, version: number): string {
+  return version >= 13 ? (broker.metadata.topicById(t.topicId)?.name ?? '') : (t.topic as string);
+}
+
 function requestedPartitions(broker: Broker, body: Message, version: number): FetchPartition[] {
   const out: FetchPartition[] = [];
   for (const t of body.topics as Message[]) {
-    const topic = version >= 13 ? (broker.metadata.topicById(t.topicId)?.name ?? '') : (t.topic as string);
+    const topic = topicNameOf(broker, t, version);
     for (const p of t.partitions as Message[]) {
       out.push({
         topic,
@@ -40,7 +45,7 @@ function requestedPartitions(broker: Broker, body: Message, version: number): Fe
 function forgottenPartitions(broker: Broker, body: Message, version: number) {
   const out: { topic: string; topicId: string; partition: number }[] = [];
   for (const t of (body.forgottenTopicsData ?? []) as Message[]) {
-    const topic = version >= 13 ? (broker.metadata.topicById(t.topicId)?.name ?? '') : (t.topic as string);
+    const topic = topicNameOf(broker, t, version);
     for (const partition of t.partitions as number[]) out.push({ topic, topicId: t.topicId, partition });
   }
   return out;
@@ -110,13 +115,13 @@ export const fetchApi: ApiDefinition = {
     const maxBytes = body.maxBytes as number;
     const deadline = Date.now() + (body.maxWaitMs as number);
     let read = await readAll(broker, resolution.partitions, maxBytes, version);
+    const keys = resolution.partitions.map((p) => partitionKey(p.topic, p.partition));
     while (
       read.total < (body.minBytes as number) &&
       !read.results.some((r) => r.errorCode !== 0) &&
       Date.now() < deadline &&
       !broker.stopping
     ) {
-      const keys = resolution.partitions.map((p) => partitionKey(p.topic, p.partition));
       await broker.partitions.waitForData(keys, deadline - Date.now());
       if (broker.stopping) break;
       read = await readAll(broker, resolution.partitions, maxBytes, version);

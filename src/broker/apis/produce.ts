@@ -90,7 +90,8 @@ async function produceToPartition(
       `The batch is ${batch.length} bytes, larger than max.message.bytes ${settings.maxMessageBytes} of topic ${topicName}`,
     );
   }
-  if (compressionOf(header.attributes) === COMPRESSION.zstd && version < FIRST_ZSTD_VERSION) {
+  const codec = compressionOf(header.attributes);
+  if (codec === COMPRESSION.zstd && version < FIRST_ZSTD_VERSION) {
     return failure(index, 'UNSUPPORTED_COMPRESSION_TYPE', 'zstd compression needs Produce v7 or later');
   }
   if (header.attributes & ATTR_TRANSACTIONAL) {
@@ -109,7 +110,6 @@ async function produceToPartition(
     }
   }
   let batchToAppend = batch;
-  const codec = compressionOf(header.attributes);
   const target = TOPIC_CODECS[settings.compression];
   const recompress = target !== undefined && target !== codec;
   // Uncompressed records were checked by validateBatch; compressed ones are decompressed and checked
