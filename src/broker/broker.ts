@@ -3,24 +3,59 @@
 import { mkdir } from 'node:fs/promises';
 import pino, { type Logger } from 'pino';
 import { alterConfigsApi, incrementalAlterConfigsApi } from './apis/alter-configs.ts';
+import { alterPartitionReassignmentsApi } from './apis/alter-partition-reassignments.ts';
 import type { ApiDefinition } from './apis/api.ts';
 import { apiVersionsApi } from './apis/api-versions.ts';
+import { consumerGroupDescribeApi } from './apis/consumer-group-describe.ts';
+import { consumerGroupHeartbeatApi } from './apis/consumer-group-heartbeat.ts';
+import { createAclsApi } from './apis/create-acls.ts';
 import { createPartitionsApi } from './apis/create-partitions.ts';
 import { createTopicsApi } from './apis/create-topics.ts';
+import { deleteAclsApi } from './apis/delete-acls.ts';
+import { deleteGroupsApi } from './apis/delete-groups.ts';
 import { deleteRecordsApi } from './apis/delete-records.ts';
 import { deleteTopicsApi } from './apis/delete-topics.ts';
+import { describeAclsApi } from './apis/describe-acls.ts';
+import { describeClientQuotasApi } from './apis/describe-client-quotas.ts';
 import { describeClusterApi } from './apis/describe-cluster.ts';
 import { describeConfigsApi } from './apis/describe-configs.ts';
+import { describeGroupsApi } from './apis/describe-groups.ts';
+import { describeLogDirsApi } from './apis/describe-log-dirs.ts';
+import { describeProducersApi } from './apis/describe-producers.ts';
+import { describeTopicPartitionsApi } from './apis/describe-topic-partitions.ts';
 import { createDispatcher } from './apis/dispatch.ts';
+import { electLeadersApi } from './apis/elect-leaders.ts';
 import { fetchApi } from './apis/fetch.ts';
 import { FetchSessionCache } from './apis/fetch-sessions.ts';
+import { findCoordinatorApi } from './apis/find-coordinator.ts';
+import { heartbeatApi } from './apis/heartbeat.ts';
 import { initProducerIdApi } from './apis/init-producer-id.ts';
+import { joinGroupApi } from './apis/join-group.ts';
+import { leaveGroupApi } from './apis/leave-group.ts';
+import { listGroupsApi } from './apis/list-groups.ts';
 import { listOffsetsApi } from './apis/list-offsets.ts';
+import { listPartitionReassignmentsApi } from './apis/list-partition-reassignments.ts';
 import { metadataApi } from './apis/metadata.ts';
+import { offsetCommitApi } from './apis/offset-commit.ts';
+import { offsetDeleteApi } from './apis/offset-delete.ts';
+import { offsetFetchApi } from './apis/offset-fetch.ts';
 import { produceApi } from './apis/produce.ts';
+import { syncGroupApi } from './apis/sync-group.ts';
 import { type BrokerConfig, parseBrokerConfig } from './config/broker-config.ts';
+import {
+  type BrokerConfigLevel,
+  liveBrokerConfig,
+  withDynamicConfigs,
+  withStoredDynamicConfigs,
+} from './config/dynamic-broker-config.ts';
 import { effectiveTopicConfig, type TopicConfig } from './config/topic-config.ts';
+import {
+  type ConsumerGroupCoordinator,
+  createConsumerGroupCoordinator,
+} from './groups/consumer/coordinator.ts';
+import { GroupCoordinator } from './groups/coordinator.ts';
 import type { LogConfig } from './log/log-config.ts';
+import { LogMaintenance, partitionLogs } from './log/log-maintenance.ts';
 import { type DirLock, lockLogDir } from './metadata/dir-lock.ts';
 import { MetadataStore } from './metadata/store.ts';
 import type { TopicInfo } from './metadata/topics.ts';
@@ -36,6 +71,10 @@ export class Broker {
   readonly fetchSessions = new FetchSessionCache();
   readonly producers = new ProducerStateManager();
   readonly listeners: Listener[] = [];
+  /** Retention and the log cleaner, running in the background while the broker runs. */
+  readonly logMaintenance: LogMaintenance;
+  readonly groups: GroupCoordinator;
+  readonly consumerGroups: ConsumerGroupCoordinator;
   stopping = false;
   private readonly topicSettingsCache = new Map<string, TopicConfig>();
   private readonly dirLock: DirLock;
@@ -52,6 +91,10 @@ export class Broker {
     this.logger = logger;
     this.metadata = metadata;
     this.partitions = partitions;
+    const logs = () => partitionLogs(metadata.topics(), (topic, p) => partitions.get(topic, p));
+    this.logMaintenance = new LogMaintenance(logs, settings, logger);
+    this.consumerGroups = createConsumerGroupCoordinator(settings, metadata, logger);
+    this.groups = new GroupCoordinator(this);
   }
 
   get nodeId(): number {
@@ -70,10 +113,13 @@ export class Broker {
     const partitions = new PartitionManager(logDir, logger);
     try {
       metadata = await MetadataStore.open(logDir, settings.nodeId, logger);
+      settings = await Broker.withDynamicConfigs(settings, metadata, logger);
       const broker = new Broker(settings, logger, dirLock, metadata, partitions);
       for (const topic of metadata.topics()) {
         await partitions.open(topic.name, 0, topic.partitions, broker.logConfig(topic));
       }
+      await broker.groups.start();
+      broker.logMaintenance.start();
       return broker;
     } catch (err) {
       // Leave the directory as usable as it was found: close what was opened, release the lock.
@@ -82,6 +128,38 @@ export class Broker {
       await dirLock.release();
       throw err;
     }
+  }
+
+  /**
+   * The dynamic broker configs kept in the metadata store over the static ones. A new store first keeps
+   * the cluster defaults given at start, as Kafka's storage format writes them into its metadata log.
+   */
+  private static async withDynamicConfigs(
+    settings: BrokerConfig,
+    metadata: MetadataStore,
+    logger: Logger,
+  ): Promise<BrokerConfig> {
+    if (!metadata.hasBrokerConfigs('')) await metadata.setBrokerConfigs('', settings.layers.dynamicDefault);
+    const stored = {
+      default: metadata.brokerConfigs(''),
+      broker: metadata.brokerConfigs(String(settings.nodeId)),
+    };
+    return withStoredDynamicConfigs(settings, stored, (message) => logger.warn(message));
+  }
+
+  /**
+   * Replaces the dynamic configs of one level (validated by the caller with withDynamicConfigs), stores
+   * them and applies them at once, as Kafka does: topic defaults, logs and every reader of `settings`.
+   */
+  async setDynamicBrokerConfigs(level: BrokerConfigLevel, configs: Record<string, string>): Promise<void> {
+    const next = withDynamicConfigs(this.settings, level, configs);
+    Object.assign(this.settings, liveBrokerConfig(this.settings, next));
+    this.topicSettingsCache.clear();
+    for (const topic of this.metadata.topics()) {
+      this.partitions.updateConfig(topic.name, topic.partitions, this.logConfig(topic));
+    }
+    await this.metadata.setBrokerConfigs(level === 'default' ? '' : String(this.nodeId), configs);
+    this.logger.info({ level, configs }, 'altered dynamic broker configs');
   }
 
   /** Effective settings of a topic: its overrides over the broker's defaults. */
@@ -104,6 +182,14 @@ export class Broker {
       flushMessages: c.flushMessages,
       flushMs: c.flushMs,
       fsyncOnAppend: c.fsyncOnAppend,
+      cleanupPolicy: c.cleanupPolicy,
+      retentionMs: c.retentionMs,
+      retentionBytes: c.retentionBytes,
+      fileDeleteDelayMs: c.fileDeleteDelayMs,
+      deleteRetentionMs: c.deleteRetentionMs,
+      minCompactionLagMs: c.minCompactionLagMs,
+      maxCompactionLagMs: c.maxCompactionLagMs,
+      minCleanableDirtyRatio: c.minCleanableDirtyRatio,
     };
   }
 
@@ -150,6 +236,7 @@ export class Broker {
     await this.metadata.deleteTopic(topic.name);
     this.topicSettingsCache.delete(topic.name);
     await this.partitions.delete(topic.name, topic.partitions);
+    await this.groups.onTopicDeleted(topic.name);
     this.logger.info({ topic: topic.name }, 'deleted topic');
   }
 
@@ -194,6 +281,29 @@ export class Broker {
       createPartitionsApi,
       incrementalAlterConfigsApi,
       describeClusterApi,
+      describeTopicPartitionsApi,
+      describeLogDirsApi,
+      listPartitionReassignmentsApi,
+      alterPartitionReassignmentsApi,
+      electLeadersApi,
+      describeProducersApi,
+      describeAclsApi,
+      createAclsApi,
+      deleteAclsApi,
+      describeClientQuotasApi,
+      consumerGroupHeartbeatApi,
+      consumerGroupDescribeApi,
+      findCoordinatorApi,
+      joinGroupApi,
+      syncGroupApi,
+      heartbeatApi,
+      leaveGroupApi,
+      offsetCommitApi,
+      offsetFetchApi,
+      offsetDeleteApi,
+      describeGroupsApi,
+      listGroupsApi,
+      deleteGroupsApi,
     ];
     apis.push(apiVersionsApi(() => apis));
     return apis;
@@ -201,7 +311,10 @@ export class Broker {
 
   async stop(): Promise<void> {
     this.stopping = true;
+    this.consumerGroups.stop();
+    await this.groups.stop();
     await Promise.all(this.listeners.map((l) => l.stop()));
+    await this.logMaintenance.stop();
     await this.partitions.closeAll();
     await this.metadata.close();
     await this.dirLock.release();

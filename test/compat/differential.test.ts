@@ -1,21 +1,31 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import {
+  alterPartitionReassignmentsV0,
   ConfigResourceTypes,
   type Connection,
   createTopicsV7,
   deleteRecordsV2,
+  describeAclsV3,
   describeConfigsV4,
+  describeProducersV0,
+  describeTopicPartitionsV0,
   fetchV12,
+  incrementalAlterConfigsV1,
   listOffsetsV9,
+  listPartitionReassignmentsV0,
   type MessageRecord,
   metadataV12,
   Producer,
   produceV9,
   stringSerializers,
 } from '@platformatic/kafka';
+import type { Message } from '../../src/protocol/codec.ts';
+import { API_KEYS } from '../../src/protocol/schema/messages.generated.ts';
 import { requireInCI } from '../support/external-tools.ts';
+import { commitBody, heartbeatBody, type Joined, joinBody, syncBody } from '../support/group-requests.ts';
 import { responseOf, withConnection } from '../support/kafka-requests.ts';
+import { createTopic as createTopicRaw, type RawClient, withRawClient } from '../support/raw-client.ts';
 import {
   type BrokerPair,
   compareOn,
@@ -364,6 +374,130 @@ describe(`differential: ${referenceTarget.name} vs ${subjectTarget().name}`, {
     });
     assert.deepEqual(reference, [[[0, 0]], [[1, 0]], [[0, 1]], [[1, 1]]]);
   });
+
+  it('single-node admin APIs: topic partitions by page, reassignments, producers, ACLs', async () => {
+    const { reference } = await compareOn(pair, {
+      name: 'single-node-admin',
+      run: (broker) =>
+        onBroker(broker, async (connection) => {
+          await createTopic(connection, 'diff-admin-a', 2);
+          await createTopic(connection, 'diff-admin-b', 3);
+          await produce(connection, 'diff-admin-a', 0, [rec('k', 'v', 1)]);
+          return {
+            topicPartitionPages: await describeTopicPartitionPages(connection, [
+              'diff-admin-b',
+              'diff-admin-a',
+              'diff-admin-x',
+            ]),
+            listReassignments: await responseOf(
+              listPartitionReassignmentsV0.api.async(connection, 1000, null),
+            ),
+            reassign: (
+              await responseOf(
+                alterPartitionReassignmentsV0.api.async(connection, 1000, false, [
+                  {
+                    name: 'diff-admin-a',
+                    partitions: [
+                      { partitionIndex: 0, replicas: [1] },
+                      { partitionIndex: 1, replicas: [2] },
+                      { partitionIndex: 1, replicas: null },
+                      { partitionIndex: 9, replicas: [1] },
+                    ],
+                  },
+                  { name: 'diff-admin-x', partitions: [{ partitionIndex: 0, replicas: [1] }] },
+                ]),
+              )
+            ).responses,
+            producers: (
+              await responseOf(
+                describeProducersV0.api.async(connection, [
+                  { name: 'diff-admin-a', partitionIndexes: [0, 7] },
+                  { name: 'diff-admin-x', partitionIndexes: [0] },
+                ]),
+              )
+            ).topics,
+            acls: await responseOf(
+              describeAclsV3.api.async(connection, {
+                resourceType: 1,
+                resourceName: null,
+                resourcePatternType: 1,
+                principal: null,
+                host: null,
+                operation: 1,
+                permissionType: 1,
+              }),
+            ),
+          };
+        }),
+    });
+    assert.deepEqual(reference.topicPartitionPages, [
+      [['diff-admin-a', 0, [0, 1]]],
+      [['diff-admin-b', 0, [0, 1]]],
+      [
+        ['diff-admin-b', 0, [2]],
+        ['diff-admin-x', 3, []],
+      ],
+    ]);
+    assert.deepEqual(reference.listReassignments.topics, []);
+    assert.deepEqual(
+      reference.reassign[0].partitions.map((p) => p.errorCode),
+      [0, 39, 85, 3],
+    );
+    assert.equal(reference.acls.errorCode, 54);
+  });
+
+  it('broker config changes Kafka refuses (validateOnly), with its codes and messages', async () => {
+    const op = (name: string, configOperation: 0 | 1 | 2 | 3, value = '') =>
+      ({ name, configOperation, value }) as { name: string; configOperation: 0; value: string };
+    const attempts: [string, ReturnType<typeof op>[]][] = [
+      ['1', [op('log.dirs', 0, '/x')]],
+      ['', [op('listeners', 0, 'PLAINTEXT://:9')]],
+      ['', [op('log.retention.ms', 0, 'abc')]],
+      ['1', [op('log.retention.ms', 0, '0')]],
+      ['1', [op('log.segment.bytes', 0, '10')]],
+      ['1', [op('log.cleaner.threads', 0, '200')]],
+      ['1', [op('log.retention.ms', 2, '5')]],
+      ['1', [op('no.such.config', 2, '5')]],
+      ['1', [op('log.cleanup.policy', 2, 'compact'), op('custom.config', 0, 'x')]],
+      ['x', [op('log.cleaner.threads', 0, '2')]],
+    ];
+    const { reference } = await compareOn(pair, {
+      name: 'broker-config-refusals',
+      run: (broker) =>
+        onBroker(broker, async (connection) => {
+          const answers = [];
+          for (const [resourceName, configs] of attempts) {
+            const response = await responseOf(
+              incrementalAlterConfigsV1.api.async(
+                connection,
+                [{ resourceType: 4, resourceName, configs }],
+                true,
+              ),
+            );
+            answers.push([response.responses[0].errorCode, response.responses[0].errorMessage]);
+          }
+          return answers;
+        }),
+    });
+    assert.deepEqual(
+      reference.map(([code]) => code),
+      [42, 42, 42, 42, 42, 42, 40, 40, 0, 42],
+    );
+  });
+  it('classic groups: JoinGroup, SyncGroup, Heartbeat, OffsetCommit and OffsetFetch answers and errors', async () => {
+    const { reference } = await compareOn(pair, {
+      name: 'classic-group-errors',
+      run: (broker) => withRawClient(broker.port, (client) => classicGroupScenario(client)),
+    });
+    assert.deepEqual(reference.join, { first: 79, joined: [0, 1, true], unknownMember: 25, noGroup: 25 });
+    assert.deepEqual(reference.commit, {
+      ok: [0, 0],
+      badGeneration: 22,
+      unknownMember: 25,
+      noGroupV9: 69,
+      noGroupV8: 22,
+    });
+  });
 });
 
 // --- Observations: plain data, timestamps relative to T0, broker-specific values normalised. ---
@@ -566,10 +700,146 @@ function isRetriableMetadataError(code: number): boolean {
   return code === 3 || code === 5;
 }
 
+/** DescribeTopicPartitions two partitions at a time, following the cursor: [topic, error, partitions] per page. */
+async function describeTopicPartitionPages(connection: Connection, topics: string[]) {
+  const pages = [];
+  let cursor: { topicName: string; partitionIndex: number } | undefined;
+  do {
+    const response = await responseOf(
+      describeTopicPartitionsV0.api.async(
+        connection,
+        topics.map((name) => ({ name })),
+        2,
+        cursor,
+      ),
+    );
+    pages.push(
+      response.topics.map((topic) => {
+        assert.equal(
+          topic.topicAuthorizedOperations,
+          3576,
+          'every topic operation, as without an authorizer',
+        );
+        return [topic.name, topic.errorCode, topic.partitions.map((p) => p.partitionIndex)];
+      }),
+    );
+    cursor = response.nextCursor ?? undefined;
+  } while (cursor && pages.length < 10);
+  return pages;
+}
+
 /** Keeps the configs present on both sides, plus the named ones (so a missing override shows). */
 function onlyShared<T extends { configs: Record<string, unknown> }>(mine: T, theirs: T, required: string[]) {
   const names = Object.keys(mine.configs).filter((name) => name in theirs.configs || required.includes(name));
   return { ...mine, configs: Object.fromEntries(names.sort().map((name) => [name, mine.configs[name]])) };
+}
+
+/**
+ * A classic group seen from the wire: the member id round trip, a generation, SyncGroup and Heartbeat
+ * errors, commits by members and outsiders, and what OffsetFetch returns; member ids (random) left out.
+ */
+async function classicGroupScenario(client: RawClient) {
+  const code = async (apiKey: number, version: number, body: Message) =>
+    (await client.request(apiKey, version, body)).errorCode as number;
+  const commitCodes = async (version: number, body: Message) =>
+    ((await client.request(API_KEYS.OffsetCommit, version, body)).topics as Message[]).flatMap((t) =>
+      (t.partitions as Message[]).map((p) => p.errorCode),
+    );
+  await createRawTopic(client, 'diff-group', 2);
+  // Kafka creates __consumer_offsets on the first FindCoordinator and answers once it is loaded.
+  await waitFor(async () =>
+    (await client.request(API_KEYS.FindCoordinator, 3, { key: 'diff', keyType: 0 })).errorCode === 0
+      ? true
+      : undefined,
+  );
+  // Kafka may still be loading the group's partition (COORDINATOR_LOAD_IN_PROGRESS, NOT_COORDINATOR).
+  const first = await waitFor(async () => {
+    const response = await client.request(API_KEYS.JoinGroup, 9, joinBody('diff', ''));
+    return response.errorCode === 14 || response.errorCode === 16 ? undefined : response;
+  });
+  const joined = (await client.request(API_KEYS.JoinGroup, 9, joinBody('diff', first.memberId))) as Joined;
+  const join = {
+    first: first.errorCode,
+    joined: [joined.errorCode, joined.generationId, joined.leader === joined.memberId],
+    unknownMember: await code(API_KEYS.JoinGroup, 9, joinBody('diff', 'nobody')),
+    noGroup: await code(API_KEYS.JoinGroup, 9, joinBody('diff-none', 'nobody')),
+  };
+  const sync = {
+    badGeneration: await code(API_KEYS.SyncGroup, 5, { ...syncBody('diff', joined), generationId: 99 }),
+    unknownMember: await code(API_KEYS.SyncGroup, 5, { ...syncBody('diff', joined), memberId: 'nobody' }),
+    noGroup: await code(API_KEYS.SyncGroup, 5, syncBody('diff-none', joined)),
+    missingProtocol: await code(API_KEYS.SyncGroup, 5, { ...syncBody('diff', joined), protocolType: null }),
+    ok: await code(
+      API_KEYS.SyncGroup,
+      5,
+      syncBody('diff', joined, [{ memberId: joined.memberId, assignment: Buffer.from('a') }]),
+    ),
+  };
+  const heartbeat = {
+    ok: await code(API_KEYS.Heartbeat, 4, heartbeatBody('diff', joined)),
+    badGeneration: await code(API_KEYS.Heartbeat, 4, { ...heartbeatBody('diff', joined), generationId: 99 }),
+    noGroup: await code(API_KEYS.Heartbeat, 4, heartbeatBody('diff-none', joined)),
+  };
+  const commit = {
+    ok: await commitCodes(
+      9,
+      commitBody('diff', joined.generationId, joined.memberId, { 'diff-group': [3n, 4n] }),
+    ),
+    badGeneration: (await commitCodes(9, commitBody('diff', 99, joined.memberId, { 'diff-group': [1n] })))[0],
+    unknownMember: (
+      await commitCodes(9, commitBody('diff', joined.generationId, 'nobody', { 'diff-group': [1n] }))
+    )[0],
+    noGroupV9: (await commitCodes(9, commitBody('diff-none', 5, 'm', { 'diff-group': [1n] })))[0],
+    noGroupV8: (await commitCodes(8, commitBody('diff-none', 5, 'm', { 'diff-group': [1n] })))[0],
+  };
+  const fetched = await client.request(API_KEYS.OffsetFetch, 8, {
+    groups: [
+      { groupId: 'diff', topics: null },
+      { groupId: 'diff-none', topics: [{ name: 'diff-group', partitionIndexes: [0] }] },
+    ],
+    requireStable: true,
+  });
+  const leave = await client.request(API_KEYS.LeaveGroup, 5, {
+    groupId: 'diff',
+    members: [
+      { memberId: joined.memberId, groupInstanceId: null, reason: null },
+      { memberId: 'nobody', groupInstanceId: null, reason: null },
+    ],
+  });
+  const described = await client.request(API_KEYS.DescribeGroups, 5, {
+    groups: ['diff', 'diff-none'],
+    includeAuthorizedOperations: true,
+  });
+  return {
+    join,
+    sync,
+    heartbeat,
+    commit,
+    fetched: fetched.groups,
+    leave: [leave.errorCode, (leave.members as Message[]).map((m) => m.errorCode)],
+    described: (described.groups as Message[]).map((g) => [
+      g.groupId,
+      g.errorCode,
+      g.groupState,
+      g.protocolType,
+      g.authorizedOperations,
+    ]),
+  };
+}
+
+async function createRawTopic(client: RawClient, name: string, partitions: number): Promise<void> {
+  await createTopicRaw(client, name, partitions);
+  await waitFor(async () => {
+    for (let partition = 0; partition < partitions; partition++) {
+      const response = await client.request(API_KEYS.ListOffsets, 7, {
+        replicaId: -1,
+        isolationLevel: 0,
+        topics: [{ name, partitions: [{ partitionIndex: partition, timestamp: -1n }] }],
+      });
+      if ((response.topics as Message[])[0].partitions[0].errorCode !== 0) return undefined;
+    }
+    return true;
+  });
 }
 
 async function waitFor<T>(probe: () => Promise<T | undefined>, timeoutMs = 15_000): Promise<T> {

@@ -7,7 +7,7 @@ import { zstdCompressSync, zstdDecompressSync } from 'node:zlib';
 import kafkajs, { type Admin, type IHeaders, type Kafka, type KafkaMessage } from 'kafkajs';
 import { compressFrameSync, decompressFrameSync } from 'lz4-napi';
 import { compressSync, uncompressSync } from 'snappy';
-import { compatSkip, needsConsumerGroups, useCompatBroker } from '../support/compat-target.ts';
+import { compatSkip, useCompatBroker } from '../support/compat-target.ts';
 import { checkTopicRecords } from '../support/platformatic-io.ts';
 import {
   ALL_CODECS,
@@ -156,7 +156,7 @@ function fromKafkajs(partition: number, message: KafkaMessage): ConsumedRecord {
 }
 
 test('the kafkajs consumer reads 10,000 records back through a consumer group', {
-  skip: skip ?? needsConsumerGroups(),
+  skip,
 }, async () => {
   const topic = 'kafkajs-group';
   await createTopic(topic);

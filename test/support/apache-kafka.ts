@@ -112,17 +112,18 @@ export async function startApacheKafka(options: StartApacheKafkaOptions = {}): P
 }
 
 /**
- * Class-data sharing: the first broker run with given JVM flags records the classes it loaded into an
+ * Class-data sharing: the first JVM run with given JVM flags records the classes it loaded into an
  * archive in the Kafka cache; later JVMs map that archive instead of loading the same classes again,
  * which cuts Kafka's start by about 40% here. The JVM ignores an archive that no longer matches.
+ * `unique` keeps concurrent first runs apart (a port, a process-wide counter).
  */
-function classDataSharing(jvmArgs: string[], port: number) {
+export function classDataSharing(jvmArgs: string[], unique: number) {
   const key = createHash('sha256').update(jvmArgs.join('\0')).digest('hex').slice(0, 12);
   const archive = join(nagareCacheDir(), `kafka-${apacheKafkaVersion()}`, `cds-${key}.jsa`);
   if (existsSync(archive))
     return { use: [`-XX:SharedArchiveFile=${archive}`], record: [], keep: async () => {} };
   // Written under a name of its own, then renamed: concurrent first runs cannot mix their archives.
-  const recording = `${archive}.${process.pid}-${port}.tmp`;
+  const recording = `${archive}.${process.pid}-${unique}.tmp`;
   return {
     use: [],
     record: [`-XX:ArchiveClassesAtExit=${recording}`],

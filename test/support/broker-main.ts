@@ -21,7 +21,6 @@ const logger = pino(
   pino.destination({ fd: 1, sync: true }),
 );
 const running = await startBroker(parseProps(process.argv.slice(2)), logger);
-process.stdout.write(`READY ${running.bootstrap}\n`);
 
 let stopping = false;
 process.on('SIGTERM', () => {
@@ -35,3 +34,5 @@ process.on('SIGTERM', () => {
     },
   );
 });
+// The handler is in place before READY, so a test may stop the broker the moment it reads that line.
+process.stdout.write(`READY ${running.bootstrap}\n`);

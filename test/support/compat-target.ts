@@ -71,11 +71,3 @@ export function useCompatBroker(skip: string | undefined, options: CompatFixture
     },
   };
 }
-
-/**
- * Skip reason for a test that needs consumer groups, which Nagare does not serve yet. Against Apache
- * Kafka such tests run, which keeps them honest until Nagare catches up.
- */
-export function needsConsumerGroups(): string | false {
-  return compatTarget() === nagare ? 'needs consumer groups (issue 3)' : false;
-}

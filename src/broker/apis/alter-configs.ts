@@ -1,155 +1,229 @@
-// AlterConfigs (key 33, replaces a resource's whole set of overrides) and IncrementalAlterConfigs
-// (key 44, SET / DELETE / APPEND / SUBTRACT per key). Topic overrides are validated with Kafka's rules
-// and messages before anything is stored; validateOnly stops there.
+// AlterConfigs (key 33, replaces a resource's whole set of configs) and IncrementalAlterConfigs (key 44,
+// SET / DELETE / APPEND / SUBTRACT per key), for topics and for the broker resources ('' = cluster
+// default, else this node's id). Checks run in Kafka 4.3's order with its codes and messages: the
+// broker's preprocessing (repeated resources or keys, null values, resource names), then the new set is
+// validated as a whole (topic configs like Kafka's controller, broker configs like DynamicBrokerConfig);
+// validateOnly stops there. Each resource succeeds or fails on its own.
 import type { Message } from '../../protocol/codec.ts';
 import { ERRORS } from '../../protocol/errors.ts';
 import { API_KEYS } from '../../protocol/schema/messages.generated.ts';
 import type { Broker } from '../broker.ts';
+import { brokerConfigDefinition } from '../config/broker-definitions.ts';
 import { describeTopicConfig } from '../config/describe-configs.ts';
+import { brokerResourceLevel, withDynamicConfigs } from '../config/dynamic-broker-config.ts';
+import { ConfigError } from '../config/errors.ts';
 import { validateTopicConfigs } from '../config/topic-config.ts';
 import { topicConfigDefinition } from '../config/topic-definitions.ts';
-import type { ApiContext, ApiDefinition, ApiHandler } from './api.ts';
+import type { ApiDefinition, ApiHandler } from './api.ts';
 import { RESOURCE_TYPE } from './describe-configs.ts';
 
 export const OPERATION = { SET: 0, DELETE: 1, APPEND: 2, SUBTRACT: 3 } as const;
 
-type Outcome = { errorCode: number; errorMessage: string | null };
+export type Outcome = { errorCode: number; errorMessage: string | null };
 const OK: Outcome = { errorCode: 0, errorMessage: null };
 
-function invalid(message: string): Outcome {
-  return { errorCode: ERRORS.INVALID_CONFIG.code, errorMessage: message };
+function failure(error: { code: number }, message: string | null): Outcome {
+  return { errorCode: error.code, errorMessage: message };
 }
 
-function listItems(value: string | undefined): string[] {
-  return value
-    ? value
-        .split(',')
-        .map((v) => v.trim())
-        .filter((v) => v !== '')
-    : [];
+export interface ConfigOperation {
+  name: string;
+  configOperation: number;
+  value: string | null;
+}
+
+/** What APPEND and SUBTRACT need to know about a resource type's configs. */
+export interface ListRules {
+  /** Why APPEND or SUBTRACT cannot apply to this key (not a list, unknown), or undefined when it can. */
+  refusal(name: string, operation: 'APPEND' | 'SUBTRACT'): string | undefined;
+  /** The value a list starts from when the resource does not set it. */
+  defaultValue(name: string): string | undefined;
 }
 
 /**
- * Applies incremental operations to a copy of the current overrides; a string is an error message.
- * APPEND and SUBTRACT start from the override, or from the default when there is none (as Kafka does).
+ * Applies incremental operations to a copy of a resource's current configs, or says why not. APPEND and
+ * SUBTRACT work on the comma-separated items, starting from the default when the key is unset, as Kafka's
+ * ConfigurationControlManager does.
  */
 export function applyIncremental(
-  current: Record<string, string>,
-  ops: { name: string; configOperation: number; value: string | null }[],
-  defaultValue: (name: string) => string | undefined,
-): Record<string, string> | string {
+  current: Readonly<Record<string, string>>,
+  ops: readonly ConfigOperation[],
+  lists: ListRules,
+): Record<string, string> | Outcome {
   const next = { ...current };
-  const seen = new Set<string>();
   for (const op of ops) {
-    if (seen.has(op.name)) return `Duplicate config key ${op.name} in the same request`;
-    seen.add(op.name);
-    const def = topicConfigDefinition(op.name);
     switch (op.configOperation) {
       case OPERATION.SET:
-        if (op.value === null) return `Null value not supported for : ${op.name}`;
-        next[op.name] = op.value;
+        next[op.name] = op.value as string;
         break;
       case OPERATION.DELETE:
         delete next[op.name];
         break;
       case OPERATION.APPEND:
       case OPERATION.SUBTRACT: {
-        const verb = op.configOperation === OPERATION.APPEND ? 'append' : 'subtract';
-        if (def && def.type !== 'list')
-          return `Config value ${verb} is not allowed for config key: ${op.name}`;
-        const items = listItems(next[op.name] ?? defaultValue(op.name));
-        const given = listItems(op.value ?? '');
+        const operation = op.configOperation === OPERATION.APPEND ? 'APPEND' : 'SUBTRACT';
+        const refusal = lists.refusal(op.name, operation);
+        if (refusal !== undefined) return failure(ERRORS.INVALID_CONFIG, refusal);
+        const items = (next[op.name] ?? lists.defaultValue(op.name) ?? '').split(',').filter((v) => v !== '');
+        const given = (op.value as string).split(',');
         const result =
-          op.configOperation === OPERATION.APPEND
-            ? [...items, ...given.filter((v) => !items.includes(v))]
+          operation === 'APPEND'
+            ? [...items, ...given.filter((v, i) => !items.includes(v) && given.indexOf(v) === i)]
             : items.filter((v) => !given.includes(v));
         next[op.name] = result.join(',');
         break;
       }
       default:
-        return `Unknown config operation ${op.configOperation} for ${op.name}`;
+        return failure(ERRORS.INVALID_REQUEST, `Unknown operations type ${op.configOperation}`);
     }
   }
   return next;
 }
 
-async function alterTopic(
-  broker: Broker,
-  name: string,
-  nextConfigs: (current: Record<string, string>) => Record<string, string> | string,
-  validateOnly: boolean,
-): Promise<Outcome> {
+/** Kafka's controller on topic configs: only list configs can be appended to or subtracted from. */
+function topicListRules(broker: Broker): ListRules {
+  return {
+    refusal: (name, operation) =>
+      topicConfigDefinition(name)?.type === 'list'
+        ? undefined
+        : `Can't ${operation} to key ${name} because its type is not LIST.`,
+    defaultValue: (name) =>
+      describeTopicConfig({}, broker.settings).find((c) => c.name === name)?.value ?? undefined,
+  };
+}
+
+/** Kafka's ConfigAdminManager on broker configs, which knows only KafkaConfig's keys. */
+const brokerListRules: ListRules = {
+  refusal(name, operation) {
+    const def = brokerConfigDefinition(name);
+    if (!def) return `Unknown config name: ${name}`;
+    if (def.type !== 'list')
+      return `Config value ${operation.toLowerCase()} is not allowed for config key: ${name}`;
+    return undefined;
+  },
+  defaultValue(name) {
+    const fallback = brokerConfigDefinition(name)?.default;
+    return Array.isArray(fallback) ? fallback.join(',') : undefined;
+  },
+};
+
+/** What a resource's configs become (a failure stops that resource); `current` is its stored set. */
+type NextConfigs = (
+  resource: Message,
+  current: Readonly<Record<string, string>>,
+  lists: ListRules,
+) => Record<string, string> | Outcome;
+
+async function alterTopic(broker: Broker, resource: Message, next: NextConfigs, validateOnly: boolean) {
+  const name = resource.resourceName as string;
   const topic = broker.metadata.topic(name);
-  if (!topic)
-    return {
-      errorCode: ERRORS.UNKNOWN_TOPIC_OR_PARTITION.code,
-      errorMessage: `Topic '${name}' does not exist.`,
-    };
-  const next = nextConfigs(topic.configs);
-  if (typeof next === 'string') return invalid(next);
-  const validation = validateTopicConfigs(next, broker.settings);
+  if (!topic) return failure(ERRORS.UNKNOWN_TOPIC_OR_PARTITION, `The topic '${name}' does not exist.`);
+  const configs = next(resource, topic.configs, topicListRules(broker));
+  if (!isConfigs(configs)) return configs;
+  const validation = validateTopicConfigs(configs, broker.settings);
   if (!validation.ok) return { errorCode: validation.errorCode, errorMessage: validation.message };
-  if (!validateOnly) await broker.setTopicConfigs(topic, next);
+  if (!validateOnly) await broker.setTopicConfigs(topic, configs);
   return OK;
 }
 
-function topicDefault(broker: Broker, name: string): string | undefined {
-  return describeTopicConfig({}, broker.settings).find((c) => c.name === name)?.value ?? undefined;
-}
-
-function unsupportedResource(type: number): Outcome {
-  if (type === RESOURCE_TYPE.BROKER || type === RESOURCE_TYPE.BROKER_LOGGER) {
-    return {
-      errorCode: ERRORS.INVALID_REQUEST.code,
-      errorMessage:
-        'Dynamic broker configs are not supported yet: set them in the broker properties and restart',
-    };
+async function alterBroker(
+  broker: Broker,
+  resource: Message,
+  next: NextConfigs,
+  validateOnly: boolean,
+): Promise<Outcome> {
+  const level = brokerResourceLevel(resource.resourceName, broker.nodeId);
+  if (level instanceof ConfigError) return failure(ERRORS.INVALID_REQUEST, level.message);
+  const stored = broker.metadata.brokerConfigs(level === 'default' ? '' : String(broker.nodeId));
+  const configs = next(resource, stored, brokerListRules);
+  if (!isConfigs(configs)) return configs;
+  try {
+    withDynamicConfigs(broker.settings, level, configs);
+  } catch (err) {
+    // Kafka answers INVALID_REQUEST for any broker config it cannot apply (KAFKA-13609).
+    if (err instanceof ConfigError) return failure(ERRORS.INVALID_REQUEST, err.message);
+    throw err;
   }
-  return { errorCode: ERRORS.INVALID_REQUEST.code, errorMessage: `Unsupported resource type ${type}` };
+  if (!validateOnly) await broker.setDynamicBrokerConfigs(level, configs);
+  return OK;
 }
 
-/** What a resource's topic overrides become; a string is an error message. */
-type NextConfigs = (resource: Message, current: Record<string, string>) => Record<string, string> | string;
+function isConfigs(value: Record<string, string> | Outcome): value is Record<string, string> {
+  return !('errorCode' in value && typeof value.errorCode === 'number');
+}
 
-/** The shared body of both APIs: each resource succeeds or fails on its own. */
-function alterConfigsHandler(nextConfigs: (ctx: ApiContext) => NextConfigs): ApiHandler {
+/**
+ * Kafka's preprocessing of each resource, before its type matters: a resource named twice, a key given
+ * twice, or a null value (except to DELETE) fails the resource.
+ */
+function preprocessed(resources: Message[]): (Outcome | undefined)[] {
+  const key = (r: Message) => `${r.resourceType}\u0000${r.resourceName}`;
+  const counts = new Map<string, number>();
+  for (const r of resources) counts.set(key(r), (counts.get(key(r)) ?? 0) + 1);
+  return resources.map((r) => {
+    if ((counts.get(key(r)) ?? 0) > 1)
+      return failure(ERRORS.INVALID_REQUEST, 'Each resource must appear at most once.');
+    const configs = r.configs as ConfigOperation[];
+    if (new Set(configs.map((c) => c.name)).size !== configs.length) {
+      return failure(ERRORS.INVALID_REQUEST, 'Error due to duplicate config keys');
+    }
+    const nulls = configs.filter((c) => c.value === null && c.configOperation !== OPERATION.DELETE);
+    if (nulls.length > 0) {
+      return failure(
+        ERRORS.INVALID_REQUEST,
+        `Null value not supported for : ${nulls.map((c) => c.name).join(', ')}`,
+      );
+    }
+    return undefined;
+  });
+}
+
+function alterConfigsHandler(next: NextConfigs, alterLogger: (resource: Message) => Outcome): ApiHandler {
   return async (body, ctx) => {
-    const next = nextConfigs(ctx);
+    const resources = body.resources as Message[];
+    const early = preprocessed(resources);
     const responses = [];
-    for (const r of body.resources as Message[]) {
-      const outcome =
-        r.resourceType === RESOURCE_TYPE.TOPIC
-          ? await alterTopic(ctx.broker, r.resourceName, (current) => next(r, current), body.validateOnly)
-          : unsupportedResource(r.resourceType);
+    for (const [i, r] of resources.entries()) {
+      let outcome = early[i];
+      if (!outcome) {
+        if (r.resourceType === RESOURCE_TYPE.TOPIC)
+          outcome = await alterTopic(ctx.broker, r, next, body.validateOnly);
+        else if (r.resourceType === RESOURCE_TYPE.BROKER)
+          outcome = await alterBroker(ctx.broker, r, next, body.validateOnly);
+        else if (r.resourceType === RESOURCE_TYPE.BROKER_LOGGER) outcome = alterLogger(r);
+        else outcome = failure(ERRORS.INVALID_REQUEST, `Unknown resource type ${r.resourceType}`);
+      }
       responses.push({ ...outcome, resourceType: r.resourceType, resourceName: r.resourceName });
     }
     return { throttleTimeMs: 0, responses };
   };
 }
 
-/** AlterConfigs replaces every override of the resource by the ones given. */
-function replaceAll(resource: Message): Record<string, string> | string {
-  const all: Record<string, string> = {};
-  for (const c of resource.configs as { name: string; value: string | null }[]) {
-    if (c.value === null) return `Null value not supported for : ${c.name}`;
-    all[c.name] = c.value;
-  }
-  return all;
-}
-
+/** AlterConfigs replaces every config of the resource by the ones given; it has no broker loggers. */
 export const alterConfigsApi: ApiDefinition = {
   key: API_KEYS.AlterConfigs,
   minVersion: 0,
   maxVersion: 2,
-  handle: alterConfigsHandler(() => replaceAll),
+  handle: alterConfigsHandler(
+    (resource) =>
+      Object.fromEntries((resource.configs as ConfigOperation[]).map((c) => [c.name, c.value as string])),
+    (resource) => failure(ERRORS.INVALID_REQUEST, `Unknown resource type ${resource.resourceType}`),
+  ),
 };
 
+/**
+ * IncrementalAlterConfigs. Kafka sets log4j levels through BROKER_LOGGER resources; Nagare has no log4j
+ * loggers, so every logger named is one that does not exist, in Kafka's words.
+ */
 export const incrementalAlterConfigsApi: ApiDefinition = {
   key: API_KEYS.IncrementalAlterConfigs,
   minVersion: 0,
   maxVersion: 1,
   handle: alterConfigsHandler(
-    (ctx) => (resource, current) =>
-      applyIncremental(current, resource.configs, (name) => topicDefault(ctx.broker, name)),
+    (resource, current, lists) => applyIncremental(current, resource.configs, lists),
+    (resource) => {
+      const [first] = resource.configs as ConfigOperation[];
+      return first ? failure(ERRORS.INVALID_CONFIG, `Logger ${first.name} does not exist!`) : OK;
+    },
   ),
 };

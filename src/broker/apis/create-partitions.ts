@@ -18,11 +18,11 @@ function checkRequest(broker: Broker, t: Message, duplicated: boolean): Check {
   if (count < topic.partitions) {
     return {
       error: 'INVALID_PARTITIONS',
-      message: `Topic currently has ${topic.partitions} partitions, which is higher than the requested ${count}.`,
+      message: `The topic ${t.name} currently has ${topic.partitions} partition(s); ${count} would not be an increase.`,
     };
   }
   if (count === topic.partitions) {
-    return { error: 'INVALID_PARTITIONS', message: `Topic already has ${topic.partitions} partitions.` };
+    return { error: 'INVALID_PARTITIONS', message: `Topic already has ${topic.partitions} partition(s).` };
   }
   const assignments = t.assignments as { brokerIds: number[] }[] | null;
   // An empty list is what some clients send for "no assignments": treat it like null.

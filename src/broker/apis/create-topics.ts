@@ -77,7 +77,7 @@ export function checkNewTopic(broker: Broker, t: Message): Checked {
     if (replicationFactor > 1) {
       return fail(
         'INVALID_REPLICATION_FACTOR',
-        `Unable to replicate the partition ${replicationFactor} time(s): The target replication factor of ${replicationFactor} cannot be reached because only 1 broker(s) are registered.`,
+        `Unable to replicate the partition ${replicationFactor} time(s): The target replication factor of ${replicationFactor} cannot be reached because only 1 broker(s) are registered or some brokers have all their log directories cordoned.`,
       );
     }
   }

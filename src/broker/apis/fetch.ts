@@ -82,7 +82,10 @@ async function readAll(broker: Broker, partitions: FetchPartition[], maxBytes: n
       maxOffset: log.highWatermark,
     });
     if ('error' in read) {
+      // Kafka answers an out-of-range fetch with both offsets unknown; clients then reset by policy.
       result.errorCode = ERRORS.OFFSET_OUT_OF_RANGE.code;
+      result.highWatermark = -1n;
+      result.logStartOffset = -1n;
       continue;
     }
     if (read.records.length > 0) {

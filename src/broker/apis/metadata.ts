@@ -12,6 +12,13 @@ import type { ApiDefinition } from './api.ts';
 /** Kafka's value for "authorized operations were not asked for". */
 export const AUTHORIZED_OPERATIONS_OMITTED = -2147483648;
 
+/** The topics Kafka flags as internal in Metadata (its coordinators' state). */
+const INTERNAL_TOPICS = new Set(['__consumer_offsets', '__transaction_state', '__share_group_state']);
+
+export function isInternalTopic(name: string): boolean {
+  return INTERNAL_TOPICS.has(name);
+}
+
 export function describeTopic(broker: Broker, topic: TopicInfo, version: number): Message {
   const node = broker.nodeId;
   const partitions = [];
@@ -30,7 +37,7 @@ export function describeTopic(broker: Broker, topic: TopicInfo, version: number)
     errorCode: 0,
     name: topic.name,
     topicId: version >= 10 ? topic.id : ZERO_UUID,
-    isInternal: false,
+    isInternal: isInternalTopic(topic.name),
     partitions,
     topicAuthorizedOperations: AUTHORIZED_OPERATIONS_OMITTED,
   };

@@ -1,9 +1,10 @@
-// Produce (key 0): validates each partition's record batch (framing, CRC, counts, size, sequence) and
-// appends it as received, bytes untouched except the offsets (and the timestamp for LogAppendTime
-// topics). Errors are answered per partition; the other partitions of the request still succeed.
+// Produce (key 0): validates each partition's record batch (framing, CRC, counts, size, sequence, keys
+// on compacted topics) and appends it as received, bytes untouched except the offsets (and the
+// timestamp for LogAppendTime topics). Errors are answered per partition; the other partitions of the
+// request still succeed.
 import type { Message } from '../../protocol/codec.ts';
 import { ERRORS, type ErrorName } from '../../protocol/errors.ts';
-import { parseBatch } from '../../protocol/records/batch.ts';
+import { type ParsedBatch, parseBatch } from '../../protocol/records/batch.ts';
 import { RecordBatchError } from '../../protocol/records/batch-error.ts';
 import { ATTR_TRANSACTIONAL, COMPRESSION, compressionOf } from '../../protocol/records/batch-header.ts';
 import { recompressBatch } from '../../protocol/records/recompress.ts';
@@ -36,6 +37,12 @@ function levelFor(settings: TopicConfig, codec: number): number | undefined {
   return undefined;
 }
 
+/** One refused record of a batch, by its position in the batch (Produce v8+ recordErrors). */
+interface RecordError {
+  batchIndex: number;
+  batchIndexErrorMessage: string | null;
+}
+
 interface PartitionOutcome {
   index: number;
   errorCode: number;
@@ -43,9 +50,15 @@ interface PartitionOutcome {
   baseOffset: bigint;
   logAppendTimeMs: bigint;
   logStartOffset: bigint;
+  recordErrors: RecordError[];
 }
 
-function failure(index: number, error: ErrorName, message: string | null = null): PartitionOutcome {
+function failure(
+  index: number,
+  error: ErrorName,
+  message: string | null = null,
+  recordErrors: RecordError[] = [],
+): PartitionOutcome {
   return {
     index,
     errorCode: ERRORS[error].code,
@@ -53,7 +66,29 @@ function failure(index: number, error: ErrorName, message: string | null = null)
     baseOffset: -1n,
     logAppendTimeMs: -1n,
     logStartOffset: -1n,
+    recordErrors,
   };
+}
+
+/**
+ * Kafka's LogValidator refuses a batch with records without a key on a compacted topic (the cleaner
+ * could never compact them), naming every such record and summing up the first three in the message.
+ */
+function keylessRecords(parsed: ParsedBatch, topic: string, index: number): PartitionOutcome | undefined {
+  const message = `Compacted topic cannot accept message without key in topic partition ${topic}-${index}`;
+  const recordErrors = parsed.records.flatMap((record, batchIndex) =>
+    record.key === null ? [{ batchIndex, batchIndexErrorMessage: message }] : [],
+  );
+  if (recordErrors.length === 0) return undefined;
+  const shown = recordErrors
+    .slice(0, 3)
+    .map((e) => `RecordError(batchIndex=${e.batchIndex}, message='${e.batchIndexErrorMessage}')`);
+  return failure(
+    index,
+    'INVALID_RECORD',
+    `One or more records have been rejected due to ${recordErrors.length} record errors in total, and only showing the first three errors at most: [${shown.join(', ')}]`,
+    recordErrors,
+  );
 }
 
 async function produceToPartition(
@@ -112,11 +147,15 @@ async function produceToPartition(
   let batchToAppend = batch;
   const target = TOPIC_CODECS[settings.compression];
   const recompress = target !== undefined && target !== codec;
+  const compacted = settings.cleanupPolicy.compact;
   // Uncompressed records were checked by validateBatch; compressed ones are decompressed and checked
-  // here, like Kafka's LogValidator, so that no batch a consumer cannot read is stored.
-  if (codec !== COMPRESSION.none || recompress) {
+  // here, like Kafka's LogValidator, so that no batch a consumer cannot read is stored. A compacted
+  // topic needs the records' keys, so its batches are read whatever their codec.
+  if (codec !== COMPRESSION.none || recompress || compacted) {
     try {
       const parsed = await parseBatch(batch, 0, { maxOutputLength: broker.settings.socketRequestMaxBytes });
+      const refused = compacted ? keylessRecords(parsed, topicName, index) : undefined;
+      if (refused) return refused;
       if (recompress) batchToAppend = await recompressBatch(parsed, target, levelFor(settings, target));
     } catch (err) {
       if (err instanceof RecordBatchError) return failure(index, err.code, err.message);
@@ -134,6 +173,7 @@ async function produceToPartition(
       baseOffset: sequence.baseOffset,
       logAppendTimeMs: -1n,
       logStartOffset: log.logStartOffset,
+      recordErrors: [],
     };
   }
   const appended = await log.append(batchToAppend, logAppendTime ? { logAppendTimeMs: now } : undefined);
@@ -146,6 +186,7 @@ async function produceToPartition(
     baseOffset: appended.baseOffset,
     logAppendTimeMs: logAppendTime ? now : -1n,
     logStartOffset: appended.logStartOffset,
+    recordErrors: [],
   };
 }
 
@@ -179,7 +220,7 @@ export const produceApi: ApiDefinition = {
     return {
       responses: topics.map((t, i) => ({
         name: t.name,
-        partitionResponses: results[i].map((r) => ({ ...r, recordErrors: [] })),
+        partitionResponses: results[i],
       })),
       throttleTimeMs: 0,
     };

@@ -5,6 +5,7 @@ import {
   BROKER_CONFIGS,
   brokerConfigDefinition,
   brokerConfigSynonyms,
+  dynamicOnlyBrokerConfigDefinition,
   FSYNC_ON_APPEND,
   MILLIS_PER_UNIT,
 } from './broker-definitions.ts';
@@ -133,7 +134,10 @@ function buildBrokerConfig(
     .filter((key) => !brokerConfigDefinition(key))
     .map(unknownKeyWarning);
 
-  const merged = { ...layers.static, ...layers.dynamicDefault, ...layers.dynamicBroker };
+  const merged = overrideProps(
+    overrideProps({ ...layers.static }, layers.dynamicDefault),
+    layers.dynamicBroker,
+  );
   const values = new Map<string, ConfigValue>();
   for (const def of BROKER_CONFIGS) values.set(def.name, parseBrokerValue(def, merged[def.name]));
   const get = (name: string) => values.get(name) as ConfigValue;
@@ -202,22 +206,48 @@ function withIdSynonyms(props: Readonly<Record<string, string>>): Record<string,
   return result;
 }
 
+/**
+ * Kafka's DynamicBrokerConfig.validateConfigs, with its wording: read-only keys are refused, values of the
+ * dynamic keys must parse, and per-broker keys cannot be cluster defaults. Keys Kafka does not know are
+ * custom configs, which Kafka stores and reports (as sensitive) without using them.
+ */
 function checkDynamicLayer(layer: Readonly<Record<string, string>>, level: 'broker' | 'default'): void {
   const keys = Object.keys(layer);
-  const unknown = keys.filter((key) => !brokerConfigDefinition(key));
-  if (unknown.length > 0)
-    throw new ConfigError(`Unknown broker configs cannot be set dynamically: ${unknown.join(', ')}`);
   const modeOf = (key: string) => brokerConfigDefinition(key)?.dynamic;
-  // Kafka's wording for both refusals (DynamicBrokerConfig.validateConfigs).
-  const readOnly = keys.filter((key) => modeOf(key) === 'read-only');
-  if (readOnly.length > 0)
-    throw new ConfigError(`Cannot update these configs dynamically: ${readOnly.join(', ')}`);
-  const perBroker = keys.filter((key) => modeOf(key) === 'per-broker');
-  if (level === 'default' && perBroker.length > 0) {
-    throw new ConfigError(
-      `Cannot update these configs at default cluster level, broker id must be specified: ${perBroker.join(', ')}`,
+  refuseKeys(
+    keys.filter((key) => modeOf(key) === 'read-only'),
+    'Cannot update these configs dynamically',
+  );
+  for (const key of keys) {
+    const def = brokerConfigDefinition(key) ?? dynamicOnlyBrokerConfigDefinition(key);
+    if (def) parseConfigValue(def, layer[key]);
+  }
+  if (level === 'default') {
+    refuseKeys(
+      keys.filter((key) => modeOf(key) === 'per-broker'),
+      'Cannot update these configs at default cluster level, broker id must be specified',
     );
   }
+}
+
+function refuseKeys(keys: string[], message: string): void {
+  // Kafka prints the names as a Java set: [a, b].
+  if (keys.length > 0) throw new ConfigError(`${message}: [${keys.join(', ')}]`, keys[0]);
+}
+
+/**
+ * Kafka's DynamicBrokerConfig.overrideProps: a higher layer's key also removes its synonyms from the lower
+ * layers, so a dynamic log.retention.hours beats a static log.retention.ms.
+ */
+function overrideProps(
+  props: Record<string, string>,
+  overrides: Readonly<Record<string, string>>,
+): Record<string, string> {
+  for (const [key, value] of Object.entries(overrides)) {
+    for (const synonym of brokerConfigSynonyms(key)) delete props[synonym];
+    props[key] = value;
+  }
+  return props;
 }
 
 function unknownKeyWarning(key: string): string {
@@ -288,24 +318,33 @@ function brokerTopicDefaults(values: ReadonlyMap<string, ConfigValue>): Map<stri
   return defaults;
 }
 
-/** KafkaConfig.validateValues' checks of the log defaults, and the topic ranges they must also meet. */
+/**
+ * KafkaConfig.validateValues' checks of the log defaults (Scala `require`s, hence Kafka's "requirement
+ * failed: " prefix), and the topic ranges they must also meet.
+ */
 function checkLogDefaults(
   topicDefaults: ReadonlyMap<string, ConfigValue>,
   values: ReadonlyMap<string, ConfigValue>,
 ) {
+  const requirement = (holds: boolean, message: string, name: string) => {
+    if (!holds) throw new ConfigError(`requirement failed: ${message}`, name);
+  };
   const retentionMs = topicDefaults.get('retention.ms') as bigint;
-  if (retentionMs === 0n) {
-    throw new ConfigError(
-      'log.retention.ms must be unlimited (-1) or, greater than or equal to 1',
-      'log.retention.ms',
-    );
-  }
-  if ((topicDefaults.get('segment.ms') as bigint) < 1n) {
-    throw new ConfigError('log.roll.ms must be greater than or equal to 1', 'log.roll.ms');
-  }
-  if ((topicDefaults.get('segment.jitter.ms') as bigint) < 0n) {
-    throw new ConfigError('log.roll.jitter.ms must be greater than or equal to 0', 'log.roll.jitter.ms');
-  }
+  requirement(
+    retentionMs !== 0n,
+    'log.retention.ms must be unlimited (-1) or, greater than or equal to 1',
+    'log.retention.ms',
+  );
+  requirement(
+    (topicDefaults.get('segment.ms') as bigint) >= 1n,
+    'log.roll.ms must be greater than or equal to 1',
+    'log.roll.ms',
+  );
+  requirement(
+    (topicDefaults.get('segment.jitter.ms') as bigint) >= 0n,
+    'log.roll.jitter.ms must be greater than or equal to 0',
+    'log.roll.jitter.ms',
+  );
   for (const def of TOPIC_CONFIGS) {
     const value = topicDefaults.get(def.name) as ConfigValue;
     const complaint = def.validator?.check(value, def.name);
@@ -319,12 +358,11 @@ function checkLogDefaults(
   }
   const threads = values.get('log.cleaner.threads') as number;
   const dedupe = values.get('log.cleaner.dedupe.buffer.size') as bigint;
-  if (threads > 0 && dedupe / BigInt(threads) <= 1024n * 1024n) {
-    throw new ConfigError(
-      'log.cleaner.dedupe.buffer.size must be at least 1MB per cleaner thread.',
-      'log.cleaner.dedupe.buffer.size',
-    );
-  }
+  requirement(
+    threads === 0 || dedupe / BigInt(threads) > 1024n * 1024n,
+    'log.cleaner.dedupe.buffer.size must be at least 1MB per cleaner thread.',
+    'log.cleaner.dedupe.buffer.size',
+  );
   const minLag = topicDefaults.get('min.compaction.lag.ms') as bigint;
   const maxLag = topicDefaults.get('max.compaction.lag.ms') as bigint;
   if (minLag > maxLag) {

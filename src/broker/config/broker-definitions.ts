@@ -27,9 +27,9 @@ export const FSYNC_ON_APPEND = 'nagare.log.fsync.on.append';
 // biome-ignore format: one definition per line reads as a table
 export const BROKER_CONFIGS: readonly BrokerConfigDefinition[] = [
   // Identity and KRaft keys. Kafka has no default for node.id; a single node needs none, so Nagare uses 1.
-  broker('node.id', 'int', 1, 'read-only', 'high', 'Id of this node (Nagare default 1; Kafka requires it).', atLeast(0)),
+  { ...broker('node.id', 'int', 1, 'read-only', 'high', 'Id of this node (Nagare default 1; Kafka requires it).', atLeast(0)), nagareDefault: true },
   broker('broker.id', 'int', -1, 'read-only', 'high', 'Legacy name of node.id; when both are set they must agree.'),
-  broker('process.roles', 'list', ['broker', 'controller'], 'read-only', 'high', 'KRaft roles; Nagare is always a combined single node, so this is only validated.', listOf('broker', 'controller')),
+  { ...broker('process.roles', 'list', ['broker', 'controller'], 'read-only', 'high', 'KRaft roles; Nagare is always a combined single node, so this is only validated.', listOf('broker', 'controller')), nagareDefault: true },
   broker('controller.listener.names', 'string', null, 'read-only', 'high', 'Listeners reserved for the KRaft controller; Nagare has no controller quorum and does not open them.'),
   broker('controller.quorum.voters', 'list', [], 'read-only', 'high', 'KRaft voters; accepted and ignored (single node).'),
   broker('controller.quorum.bootstrap.servers', 'list', [], 'read-only', 'high', 'KRaft bootstrap servers; accepted and ignored (single node).'),
@@ -109,6 +109,9 @@ export const BROKER_CONFIGS: readonly BrokerConfigDefinition[] = [
   broker('group.initial.rebalance.delay.ms', 'int', 3000, 'read-only', 'medium', 'Wait for more members before the first rebalance of an empty classic group.'),
   broker('group.min.session.timeout.ms', 'int', 6000, 'read-only', 'medium', 'Smallest session timeout a classic group member may ask for.'),
   broker('group.max.session.timeout.ms', 'int', 1800000, 'read-only', 'medium', 'Largest session timeout a classic group member may ask for.'),
+  broker('group.max.size', 'int', 2147483647, 'read-only', 'medium', 'Most members a classic group may have; more are refused with GROUP_MAX_SIZE_REACHED.', atLeast(1)),
+  broker('offset.metadata.max.bytes', 'int', 4096, 'read-only', 'high', 'Largest metadata string an offset commit may carry.'),
+  broker('offsets.retention.check.interval.ms', 'long', 600000n, 'read-only', 'high', 'How often expired committed offsets are removed.', atLeast(1)),
   broker('transaction.state.log.replication.factor', 'short', 3, 'read-only', 'high', 'Replication factor of __transaction_state.', atLeast(1)),
   broker('transaction.state.log.min.isr', 'int', 2, 'read-only', 'high', 'min.insync.replicas of __transaction_state.', atLeast(1)),
   broker('transaction.max.timeout.ms', 'int', 900000, 'read-only', 'high', 'Largest transaction timeout a producer may ask for.', atLeast(1)),
@@ -123,6 +126,22 @@ const BY_NAME = new Map(BROKER_CONFIGS.map((def) => [def.name, def]));
 
 export function brokerConfigDefinition(name: string): BrokerConfigDefinition | undefined {
   return BY_NAME.get(name);
+}
+
+// Kafka's broker quota configs (QuotaConfig.brokerQuotaConfigs): not KafkaConfig keys, so they exist only
+// when set dynamically, and DescribeConfigs lists them only then. kafka-reassign-partitions sets and
+// clears them; a single node replicates nothing, so they are stored and reported, with no effect.
+// biome-ignore format: one definition per line reads as a table
+export const DYNAMIC_ONLY_BROKER_CONFIGS: readonly BrokerConfigDefinition[] = [
+  broker('leader.replication.throttled.rate', 'long', LONG_MAX, 'cluster-wide', 'medium', 'Replication throttle of leaders in bytes per second (no effect on a single node).', atLeast(0)),
+  broker('follower.replication.throttled.rate', 'long', LONG_MAX, 'cluster-wide', 'medium', 'Replication throttle of followers in bytes per second (no effect on a single node).', atLeast(0)),
+  broker('replica.alter.log.dirs.io.max.bytes.per.second', 'long', LONG_MAX, 'cluster-wide', 'medium', 'Throttle of moves between log directories in bytes per second (no effect with one log directory).', atLeast(0)),
+];
+
+const DYNAMIC_ONLY_BY_NAME = new Map(DYNAMIC_ONLY_BROKER_CONFIGS.map((def) => [def.name, def]));
+
+export function dynamicOnlyBrokerConfigDefinition(name: string): BrokerConfigDefinition | undefined {
+  return DYNAMIC_ONLY_BY_NAME.get(name);
 }
 
 // Kafka's DynamicBrokerConfig.brokerConfigSynonyms: names that set one broker value, highest precedence

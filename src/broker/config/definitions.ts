@@ -51,6 +51,11 @@ export interface ConfigDefinition {
 
 export interface BrokerConfigDefinition extends ConfigDefinition {
   readonly dynamic: DynamicUpdateMode;
+  /**
+   * The default is Nagare's where Kafka has none (a single node needs no id): DescribeConfigs then lists
+   * no DEFAULT_CONFIG synonym, as Kafka does not.
+   */
+  readonly nagareDefault?: boolean;
 }
 
 export interface TopicConfigDefinition extends ConfigDefinition {

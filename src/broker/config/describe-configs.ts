@@ -2,8 +2,13 @@
 // value, source, synonyms (in Kafka's order), read-only flag, sensitivity, type code and documentation.
 // Filtering by requested keys and dropping synonyms/documentation when not asked for is the handler's job.
 import type { BrokerConfig } from './broker-config.ts';
-import { BROKER_CONFIGS, brokerConfigDefinition, brokerConfigSynonyms } from './broker-definitions.ts';
-import type { ConfigType } from './definitions.ts';
+import {
+  BROKER_CONFIGS,
+  brokerConfigDefinition,
+  brokerConfigSynonyms,
+  dynamicOnlyBrokerConfigDefinition,
+} from './broker-definitions.ts';
+import type { BrokerConfigDefinition, ConfigType } from './definitions.ts';
 import { effectiveTopicValues } from './topic-config.ts';
 import { TOPIC_CONFIGS } from './topic-definitions.ts';
 import { formatConfigValue } from './values.ts';
@@ -97,60 +102,65 @@ export function describeTopicConfig(
 }
 
 /**
- * The broker resource named by this broker's id: every known broker config, then (as Kafka does) any
- * unknown key of the static config, shown as sensitive since its type is unknown.
+ * The broker resource named by this broker's id: every known broker config, then (as Kafka does) every
+ * other key set in a layer: Kafka's dynamic-only quota configs, and unknown (custom) keys, shown as
+ * sensitive since their type is unknown.
  */
 export function describeBrokerConfig(broker: BrokerConfig): DescribedConfig[] {
-  const known = BROKER_CONFIGS.map((def): DescribedConfig => {
-    const isSensitive = def.type === 'password';
-    const synonyms = brokerSynonyms(broker, def.name, brokerConfigSynonyms(def.name), isSensitive);
-    return {
-      name: def.name,
-      value: isSensitive ? null : formatConfigValue(def.type, broker.values.get(def.name) ?? null),
-      readOnly: def.dynamic === 'read-only',
-      configSource: synonyms[0]?.source ?? CONFIG_SOURCE.DEFAULT_CONFIG,
-      isSensitive,
-      synonyms,
-      configType: TYPE_CODE[def.type],
-      documentation: def.doc,
-    };
-  });
-  const unknown = Object.keys(broker.layers.static)
+  const known = BROKER_CONFIGS.map((def) =>
+    describeBrokerEntry(
+      broker,
+      def.name,
+      def,
+      formatConfigValue(def.type, broker.values.get(def.name) ?? null),
+    ),
+  );
+  const { dynamicBroker, dynamicDefault } = broker.layers;
+  const others = new Set([
+    ...Object.keys(dynamicBroker),
+    ...Object.keys(dynamicDefault),
+    ...Object.keys(broker.layers.static),
+  ]);
+  const extra = [...others]
     .filter((name) => !brokerConfigDefinition(name))
-    .map(
-      (name): DescribedConfig => ({
-        name,
-        value: null,
-        readOnly: true,
-        configSource: CONFIG_SOURCE.STATIC_BROKER_CONFIG,
-        isSensitive: true,
-        synonyms: [{ name, value: null, source: CONFIG_SOURCE.STATIC_BROKER_CONFIG }],
-        configType: CONFIG_TYPE.UNKNOWN,
-        documentation: null,
-      }),
-    );
-  return [...known, ...unknown];
+    .map((name) => {
+      const raw = dynamicBroker[name] ?? dynamicDefault[name] ?? broker.layers.static[name];
+      return describeBrokerEntry(broker, name, dynamicOnlyBrokerConfigDefinition(name), raw);
+    });
+  return [...known, ...extra];
 }
 
 /** The cluster-default broker resource (name ""): only the configs set at that level. */
 export function describeBrokerDefaultConfig(broker: BrokerConfig): DescribedConfig[] {
   return Object.entries(broker.layers.dynamicDefault).map(([name, raw]) => {
-    const def = brokerConfigDefinition(name);
-    const isSensitive = def?.type === 'password';
-    const synonyms = brokerSynonyms(broker, name, brokerConfigSynonyms(name), isSensitive).filter(
+    const def = brokerConfigDefinition(name) ?? dynamicOnlyBrokerConfigDefinition(name);
+    const entry = describeBrokerEntry(broker, name, def, raw);
+    const synonyms = entry.synonyms.filter(
       (synonym) => synonym.source === CONFIG_SOURCE.DYNAMIC_DEFAULT_BROKER_CONFIG,
     );
-    return {
-      name,
-      value: isSensitive ? null : raw,
-      readOnly: def?.dynamic === 'read-only',
-      configSource: synonyms[0]?.source ?? CONFIG_SOURCE.DEFAULT_CONFIG,
-      isSensitive,
-      synonyms,
-      configType: def ? TYPE_CODE[def.type] : CONFIG_TYPE.UNKNOWN,
-      documentation: def?.doc ?? null,
-    };
+    return { ...entry, synonyms, configSource: synonyms[0]?.source ?? CONFIG_SOURCE.DEFAULT_CONFIG };
   });
+}
+
+/** One broker config entry; `def` undefined is a key Kafka does not know: sensitive, read-only, untyped. */
+function describeBrokerEntry(
+  broker: BrokerConfig,
+  name: string,
+  def: BrokerConfigDefinition | undefined,
+  value: string | null,
+): DescribedConfig {
+  const isSensitive = !def || def.type === 'password';
+  const synonyms = brokerSynonyms(broker, name, brokerConfigSynonyms(name), isSensitive);
+  return {
+    name,
+    value: isSensitive ? null : value,
+    readOnly: !def || def.dynamic === 'read-only',
+    configSource: synonyms[0]?.source ?? CONFIG_SOURCE.DEFAULT_CONFIG,
+    isSensitive,
+    synonyms,
+    configType: def ? TYPE_CODE[def.type] : CONFIG_TYPE.UNKNOWN,
+    documentation: def?.doc ?? null,
+  };
 }
 
 /**
@@ -180,7 +190,7 @@ function brokerSynonyms(
   }
   for (const synonym of group) {
     const def = brokerConfigDefinition(synonym);
-    const value = def ? formatConfigValue(def.type, def.default) : null;
+    const value = def && !def.nagareDefault ? formatConfigValue(def.type, def.default) : null;
     if (value !== null) {
       synonyms.push({
         name: synonym,

@@ -56,3 +56,52 @@ export async function scanBatches(
   }
   return { position, problem: null };
 }
+
+/** One whole batch of a file range: `buf[at, at + size)`, stored at `position`. */
+export interface StoredBatchView {
+  buf: Buffer;
+  at: number;
+  position: number;
+  size: number;
+}
+
+/**
+ * The whole batches of `[from, end)`, one after the other, read in chunks: unlike scanBatches the caller
+ * may await between batches (the cleaner decompresses and writes as it goes). A batch's bytes stay valid
+ * until the next one is asked for. Throws on a batch that does not fit the range: the range is expected
+ * to hold whole batches only (a sealed or committed part of a segment).
+ */
+export async function* iterateBatches(
+  read: PositionalReader,
+  from: number,
+  end: number,
+  chunkBytes = CHUNK_BYTES,
+): AsyncGenerator<StoredBatchView> {
+  let buf: Buffer = Buffer.alloc(0);
+  let bufStart = from;
+  let position = from;
+  while (position < end) {
+    let at = position - bufStart;
+    const haveHeader = at + BATCH_HEADER_SIZE <= buf.length;
+    const size = haveHeader ? batchSize(buf, at) : 0;
+    if (!haveHeader || at + size > buf.length) {
+      const wanted = Math.max(haveHeader ? size : BATCH_HEADER_SIZE, Math.min(end - position, chunkBytes));
+      buf = await read(position, Math.min(wanted, end - position));
+      bufStart = position;
+      at = 0;
+      if (buf.length < BATCH_HEADER_SIZE) throw new Error(`no whole batch header at position ${position}`);
+      const fullSize = batchSize(buf, 0);
+      if (fullSize < BATCH_HEADER_SIZE || fullSize > end - position)
+        throw new Error(`batch of ${fullSize} bytes at position ${position} does not fit its segment`);
+      if (fullSize > buf.length) {
+        buf = await read(position, fullSize);
+        if (buf.length < fullSize) throw new Error(`file shorter than the batch at position ${position}`);
+      }
+      continue;
+    }
+    if (size < BATCH_HEADER_SIZE || position + size > end)
+      throw new Error(`batch of ${size} bytes at position ${position} does not fit its segment`);
+    yield { buf, at, position, size };
+    position += size;
+  }
+}

@@ -1,29 +1,50 @@
 // The durable log of one partition (Kafka's UnifiedLog/LocalLog for a single node): a directory of
 // segments, appends that assign offsets and write the producer's batches as received, reads that serve
-// file bytes, timestamp lookups, flush policies with group commit, and crash recovery on open.
+// file bytes, timestamp lookups, flush policies with group commit, crash recovery on open, retention
+// (deleting old segments) and the swap of segments compacted by the cleaner.
 //
 // Appends are queued and written by one writer loop, so they are applied in order; appends that queue
 // up while a write is in flight are written together with one writev. Readers only ever see bytes below
 // the committed size of a segment, which advances after a write completes, so a read never returns a
 // partially written batch.
+//
+// The segment list is an immutable array replaced as a whole: a reader keeps the array it started with.
+// A segment taken out by retention or compaction stays readable (renamed .deleted) for
+// file.delete.delay.ms; a reader that still meets a closed one starts again on the current list.
 import { rm } from 'node:fs/promises';
 import type { Logger } from 'pino';
 import { batchSize } from '../../protocol/records/batch-header.ts';
 import { lastOffsetOf, maxTimestampOf, type PreparedAppend, prepareAppend } from './batch-scan.ts';
 import { bigMax, bigMin } from './bigint-math.ts';
+import { readCleanerCheckpoint, writeCleanerCheckpoint } from './cleaner-checkpoint.ts';
 import { syncDir } from './durable-files.ts';
 import { scanBatches } from './file-scan.ts';
 import { GroupCommit } from './group-commit.ts';
-import { isNever, type LogConfig, type ResolvedLogConfig, resolveLogConfig } from './log-config.ts';
+import {
+  isNever,
+  type LogConfig,
+  maxSegmentMs,
+  type ResolvedLogConfig,
+  resolveLogConfig,
+} from './log-config.ts';
 import { OffsetIndex } from './offset-index.ts';
 import { firstRecordAtOrAfter, type TimestampAndOffset } from './record-timestamps.ts';
 import { loadLog, loadSegmentIndexes, writeCleanShutdownMarker, writeLogStartOffset } from './recovery.ts';
+import {
+  belowLogStart,
+  type DeletionCondition,
+  deletableSegments,
+  olderThanRetention,
+  overRetentionBytes,
+} from './retention.ts';
+import { RetiredSegments } from './retired-segments.ts';
 import { shouldRoll } from './roll-policy.ts';
 import { Segment } from './segment.ts';
+import { SWAP_SUFFIX } from './segment-files.ts';
 import { readSegmentBatches } from './segment-read.ts';
 import { TimeIndex } from './time-index.ts';
 
-export type { LogConfig } from './log-config.ts';
+export type { CleanupPolicy, LogConfig } from './log-config.ts';
 export type { TimestampAndOffset } from './record-timestamps.ts';
 
 export interface AppendOptions {
@@ -85,6 +106,8 @@ interface PreparedItem {
 /** Keeps a writev within the kernel's IOV_MAX. */
 const MAX_APPENDS_PER_WRITE = 512;
 const EMPTY = Buffer.alloc(0);
+/** A read restarts on the current segment list at most this often when segments retire under it. */
+const MAX_READ_ATTEMPTS = 10;
 
 export class PartitionLog {
   readonly dir: string;
@@ -109,7 +132,13 @@ export class PartitionLog {
   #flushTimer: NodeJS.Timeout | null = null;
   #failure: Error | null = null;
   #closed = false;
-  /** Serializes operations that change the segment list outside the writer (delete-records, close). */
+  /** Set when close starts: a cleaning in progress gives up instead of swapping. */
+  #closing = false;
+  /** The cleaning in progress on this log, which close waits for. */
+  #cleaning: Promise<unknown> | null = null;
+  #cleanerCheckpoint: bigint | null;
+  readonly #retired: RetiredSegments;
+  /** Serializes operations that change the segment list outside the writer (deletions, swaps, close). */
   #maintenance: Promise<unknown> = Promise.resolve();
   readonly #stats = { appends: 0, writes: 0, rolls: 0 };
 
@@ -118,10 +147,13 @@ export class PartitionLog {
     config: ResolvedLogConfig,
     logger: Logger,
     loaded: Awaited<ReturnType<typeof loadLog>>,
+    cleanerCheckpoint: bigint | null,
   ) {
     this.dir = dir;
     this.#config = config;
     this.#logger = logger;
+    this.#retired = new RetiredSegments(logger);
+    this.#cleanerCheckpoint = cleanerCheckpoint;
     this.#segments = loaded.segments;
     this.#logStartOffset = loaded.logStartOffset;
     this.#logEndOffset = loaded.logEndOffset;
@@ -134,7 +166,7 @@ export class PartitionLog {
   static async open(dir: string, config: Partial<LogConfig>, logger: Logger): Promise<PartitionLog> {
     const resolved = resolveLogConfig(config);
     const loaded = await loadLog(dir, resolved, logger);
-    return new PartitionLog(dir, resolved, logger, loaded);
+    return new PartitionLog(dir, resolved, logger, loaded, await readCleanerCheckpoint(dir));
   }
 
   get logStartOffset(): bigint {
@@ -165,6 +197,16 @@ export class PartitionLog {
 
   get segmentCount(): number {
     return this.#segments.length;
+  }
+
+  /** The segments, oldest first; the last is the active one. For retention and the cleaner. */
+  get segments(): readonly Segment[] {
+    return this.#segments;
+  }
+
+  /** Segments retired by retention or compaction whose files are not removed yet. */
+  get retiredSegments(): number {
+    return this.#retired.pending;
   }
 
   get config(): Readonly<ResolvedLogConfig> {
@@ -222,21 +264,20 @@ export class PartitionLog {
    */
   async read(fetchOffset: bigint, maxBytes: number, options: ReadOptions = {}): Promise<ReadResult> {
     this.#checkOpen();
-    const offsets: LogOffsets = {
-      highWatermark: this.highWatermark,
-      logStartOffset: this.#logStartOffset,
-      logEndOffset: this.#logEndOffset,
-    };
-    if (fetchOffset < offsets.logStartOffset || fetchOffset > offsets.logEndOffset) {
-      return { error: 'OFFSET_OUT_OF_RANGE', ...offsets };
-    }
-    const requestedMax = options.maxOffset ?? offsets.highWatermark;
-    const maxOffset = bigMin(requestedMax, offsets.logEndOffset);
-    if (fetchOffset >= maxOffset) return { records: EMPTY, ...offsets };
-    const segments = this.#segments;
-    for (let i = segmentIndexFor(segments, fetchOffset); i < segments.length; i++) {
-      const segment = segments[i];
-      try {
+    return this.#onSegments(async (segments): Promise<ReadResult> => {
+      const offsets: LogOffsets = {
+        highWatermark: this.highWatermark,
+        logStartOffset: this.#logStartOffset,
+        logEndOffset: this.#logEndOffset,
+      };
+      if (fetchOffset < offsets.logStartOffset || fetchOffset > offsets.logEndOffset) {
+        return { error: 'OFFSET_OUT_OF_RANGE', ...offsets };
+      }
+      const requestedMax = options.maxOffset ?? offsets.highWatermark;
+      const maxOffset = bigMin(requestedMax, offsets.logEndOffset);
+      if (fetchOffset >= maxOffset) return { records: EMPTY, ...offsets };
+      for (let i = segmentIndexFor(segments, fetchOffset); i < segments.length; i++) {
+        const segment = segments[i];
         await this.#ensureIndexes(segments, i);
         const records = await segment.use(() =>
           readSegmentBatches(segment.readAt, {
@@ -250,13 +291,9 @@ export class PartitionLog {
           }),
         );
         if (records !== null) return { records, ...offsets };
-      } catch (error) {
-        // The segment was deleted under us (records deleted meanwhile): the offset is gone.
-        if (segment.closed && !this.#closed) return { error: 'OFFSET_OUT_OF_RANGE', ...offsets };
-        throw error;
       }
-    }
-    return { records: EMPTY, ...offsets };
+      return { records: EMPTY, ...offsets };
+    });
   }
 
   /**
@@ -266,7 +303,13 @@ export class PartitionLog {
    */
   async offsetForTimestamp(timestamp: bigint): Promise<TimestampAndOffset | null> {
     this.#checkOpen();
-    const segments = this.#segments;
+    return this.#onSegments((segments) => this.#offsetForTimestampIn(segments, timestamp));
+  }
+
+  async #offsetForTimestampIn(
+    segments: readonly Segment[],
+    timestamp: bigint,
+  ): Promise<TimestampAndOffset | null> {
     const logStartOffset = this.#logStartOffset;
     for (let i = 0; i < segments.length; i++) {
       await this.#ensureIndexes(segments, i);
@@ -295,7 +338,10 @@ export class PartitionLog {
    */
   async maxTimestamp(): Promise<TimestampAndOffset | null> {
     this.#checkOpen();
-    const segments = this.#segments;
+    return this.#onSegments((segments) => this.#maxTimestampIn(segments));
+  }
+
+  async #maxTimestampIn(segments: readonly Segment[]): Promise<TimestampAndOffset | null> {
     let best: Segment | null = null;
     for (let i = 0; i < segments.length; i++) {
       await this.#ensureIndexes(segments, i);
@@ -331,23 +377,124 @@ export class PartitionLog {
       if (offset > this.#logStartOffset) {
         await writeLogStartOffset(this.dir, offset);
         this.#logStartOffset = offset;
-        let drop = 0;
-        while (drop < this.#segments.length - 1 && this.#segments[drop + 1].baseOffset <= offset) drop++;
-        const removed = this.#segments.slice(0, drop);
-        this.#segments = this.#segments.slice(drop);
-        for (const segment of removed) {
-          this.#unsynced.delete(segment);
-          await segment.destroy();
-        }
-        if (removed.length > 0) {
-          await syncDir(this.dir);
-          this.#logger.info(
-            { dir: this.dir, segments: removed.length, logStartOffset: offset.toString() },
-            'deleted log segments below the log start offset',
-          );
-        }
+        await this.#deleteWhere('below the log start offset', belowLogStart(offset));
       }
       return { logStartOffset: this.#logStartOffset };
+    });
+  }
+
+  /**
+   * Retention (Kafka's deleteOldSegments): deletes the segments below the log start offset and, with
+   * cleanup.policy=delete, those beyond retention.bytes and retention.ms, advancing the log start
+   * offset. An expired active segment goes too: a new one is rolled first. Returns how many went.
+   */
+  deleteOldSegments(): Promise<number> {
+    return this.#serialized(async () => {
+      if (this.#closed || this.#closing) return 0;
+      let deleted = await this.#deleteWhere(
+        'below the log start offset',
+        belowLogStart(this.#logStartOffset),
+      );
+      if (!this.#config.cleanupPolicy.delete) return deleted;
+      const { retentionBytes, retentionMs } = this.#config;
+      const bySize = overRetentionBytes<Segment>(this.size, retentionBytes);
+      if (bySize) deleted += await this.#deleteWhere(`retention.bytes ${retentionBytes} breached`, bySize);
+      const byTime = olderThanRetention<Segment>(retentionMs, this.#config.clock(), (segment) =>
+        this.largestTimestamp(segment),
+      );
+      if (byTime) deleted += await this.#deleteWhere(`retention.ms ${retentionMs} breached`, byTime);
+      return deleted;
+    });
+  }
+
+  /**
+   * The largest timestamp in a segment (Kafka's LogSegment.largestTimestamp): the time index knows it once
+   * loaded; a segment without timestamps falls back to its file's modification time.
+   */
+  async largestTimestamp(segment: Segment): Promise<number> {
+    await this.loadIndexes(segment);
+    if (segment.maxTimestampSoFar >= 0n) return Number(segment.maxTimestampSoFar);
+    return segment.lastModifiedMs();
+  }
+
+  /** Loads a segment's indexes if they are not in memory yet (they load lazily). */
+  async loadIndexes(segment: Segment): Promise<void> {
+    if (segment.indexes) return;
+    const segments = this.#segments;
+    const i = segments.indexOf(segment);
+    if (i < 0) throw new Error(`segment ${segment.logPath} is no longer part of the log`);
+    await this.#ensureIndexes(segments, i);
+  }
+
+  // --- for the cleaner --------------------------------------------------------------------------
+
+  /** The first offset the cleaner has not cleaned yet, as last checkpointed; null before any cleaning. */
+  get cleanerCheckpoint(): bigint | null {
+    return this.#cleanerCheckpoint;
+  }
+
+  async setCleanerCheckpoint(offset: bigint): Promise<void> {
+    if (this.#closed) return;
+    await writeCleanerCheckpoint(this.dir, offset);
+    this.#cleanerCheckpoint = offset;
+  }
+
+  /** True once close started: a cleaning must stop and leave the log as it is. */
+  get closing(): boolean {
+    return this.#closing || this.#closed;
+  }
+
+  /**
+   * Runs one cleaning of this log; close asks it to stop (see closing) and waits for it. Resolves null,
+   * without running it, when the log is closing or another cleaning runs.
+   */
+  async runCleaning<T>(task: () => Promise<T>): Promise<T | null> {
+    if (this.closing || this.#cleaning) return null;
+    const run = task();
+    this.#cleaning = run.catch(() => undefined);
+    try {
+      return await run;
+    } finally {
+      this.#cleaning = null;
+    }
+  }
+
+  /** A new segment, with in-memory indexes, that the cleaner writes as `<base>.log.cleaned`. */
+  async createCleanedSegment(baseOffset: bigint): Promise<Segment> {
+    const segment = await Segment.createCleaned(this.dir, baseOffset, this.#config.clock());
+    segment.resetIndexes(
+      new OffsetIndex(baseOffset, this.#config.segmentIndexBytes),
+      new TimeIndex(baseOffset, this.#config.segmentIndexBytes),
+    );
+    return segment;
+  }
+
+  /**
+   * Swaps a cleaned segment (sealed, fsynced, still named .cleaned) in for the consecutive segments it
+   * was made from, as Kafka's replaceSegments does: rename it .swap (the commit point: from there on
+   * recovery completes the swap), retire the old segments (.deleted), give the cleaned one its final
+   * names, then replace them in the segment list in one step. Returns false, changing nothing, when the
+   * old segments are no longer all in the log (retention or DeleteRecords took some) or the log closes.
+   */
+  replaceSegments(cleaned: Segment, old: readonly Segment[]): Promise<boolean> {
+    return this.#serialized(async () => {
+      const at = this.#segments.indexOf(old[0]);
+      const intact =
+        at >= 0 &&
+        at + old.length < this.#segments.length &&
+        old.every((segment, i) => this.#segments[at + i] === segment);
+      if (!intact || this.#closing || this.#closed) return false;
+      await cleaned.changeFileSuffix(SWAP_SUFFIX);
+      await syncDir(this.dir);
+      await this.#retired.markDeleted(old);
+      await cleaned.changeFileSuffix('');
+      await syncDir(this.dir);
+      // Rolls only ever add at the end, so the old segments are still where they were.
+      const segments = this.#segments;
+      this.#segments = [...segments.slice(0, at), cleaned, ...segments.slice(at + old.length)];
+      for (const segment of old) this.#unsynced.delete(segment);
+      this.#retired.scheduleRemoval(old, this.#config.fileDeleteDelayMs);
+      return true;
     });
   }
 
@@ -442,7 +589,7 @@ export class PartitionLog {
         canHold: (offset) => active.offsetIndex.canHold(offset),
       },
       { bytes: records.length, maxTimestamp: prepared.maxTimestamp, lastOffset: prepared.lastOffset },
-      this.#config,
+      { segmentBytes: this.#config.segmentBytes, segmentMs: maxSegmentMs(this.#config) },
       this.#config.clock(),
     );
   }
@@ -567,6 +714,100 @@ export class PartitionLog {
     return run;
   }
 
+  /**
+   * Runs `task` while no write is in flight: appends queued meanwhile wait, and are written after it.
+   * The writer slot is claimed synchronously, so no append can start in between.
+   */
+  async #withWriterPaused<T>(task: () => Promise<T>): Promise<T> {
+    while (this.#writer) await this.#writer;
+    let release!: () => void;
+    this.#writer = new Promise<void>((resolve) => (release = resolve));
+    try {
+      return await task();
+    } finally {
+      this.#writer = null;
+      release();
+      if (this.#queue.length > 0) this.#writer = this.#writeQueued();
+    }
+  }
+
+  /**
+   * Runs a read-only walk over the segment list; when a segment it used was retired and closed under it,
+   * the walk starts again on the current list (whose offsets may have moved meanwhile).
+   */
+  async #onSegments<T>(walk: (segments: readonly Segment[]) => Promise<T>): Promise<T> {
+    for (let attempt = 1; ; attempt++) {
+      const segments = this.#segments;
+      try {
+        return await walk(segments);
+      } catch (error) {
+        if (this.#closed || attempt === MAX_READ_ATTEMPTS || !segments.some((segment) => segment.closed)) {
+          throw error;
+        }
+      }
+      // Let the change that retired the segment finish before looking again.
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+  }
+
+  /** Deletes the oldest segments for which `condition` holds (see retention.ts). */
+  async #deleteWhere(reason: string, condition: DeletionCondition<Segment>): Promise<number> {
+    const bounds = { highWatermark: this.highWatermark, logEndOffset: this.#logEndOffset };
+    const judgedSize = new Map<Segment, number>();
+    const deletable = await deletableSegments(this.#segments, bounds, (segment, next) => {
+      judgedSize.set(segment, segment.size);
+      return condition(segment, next);
+    });
+    // Only the active segment changes while it is judged; if it took appends, what it holds now is
+    // not expired. Deleting it means rolling a new one first, as Kafka always keeps one segment.
+    const last = deletable.at(-1);
+    if (
+      last &&
+      (last.size !== judgedSize.get(last) ||
+        (last === this.#segments.at(-1) && !(await this.#rollAfterExpired(last, judgedSize.get(last)!))))
+    ) {
+      deletable.pop();
+    }
+    if (deletable.length === 0) return 0;
+    // A segment that just stopped being active is sealed in the background: let that finish first.
+    await this.#pendingSeal;
+    const gone = new Set(deletable);
+    const remaining = this.#segments.filter((segment) => !gone.has(segment));
+    const newStart = remaining[0].baseOffset;
+    if (newStart > this.#logStartOffset) {
+      await writeLogStartOffset(this.dir, newStart);
+      this.#logStartOffset = newStart;
+    }
+    this.#segments = this.#segments.filter((segment) => !gone.has(segment));
+    for (const segment of deletable) this.#unsynced.delete(segment);
+    await this.#retired.markDeleted(deletable);
+    this.#retired.scheduleRemoval(deletable, this.#config.fileDeleteDelayMs);
+    await syncDir(this.dir);
+    this.#logger.info(
+      {
+        dir: this.dir,
+        segments: deletable.map((segment) => segment.baseOffset.toString()),
+        logStartOffset: this.#logStartOffset.toString(),
+        reason,
+      },
+      'deleted log segments',
+    );
+    return deletable.length;
+  }
+
+  /**
+   * Rolls a new active segment at the log end so that `active` can be deleted. Returns false, rolling
+   * nothing, if `active` is no longer as retention judged it (it grew, or stopped being active).
+   */
+  #rollAfterExpired(active: Segment, judgedSize: number): Promise<boolean> {
+    return this.#withWriterPaused(async () => {
+      if (this.#segments.at(-1) !== active || active.size !== judgedSize) return false;
+      await this.#roll(this.#logEndOffset);
+      if (this.#failure) throw this.#failure;
+      return true;
+    });
+  }
+
   /** Loads the indexes of segments[i] on first use (the active segment's are always loaded). */
   async #ensureIndexes(segments: readonly Segment[], i: number): Promise<void> {
     const segment = segments[i];
@@ -614,6 +855,8 @@ export class PartitionLog {
   }
 
   async #shutdown(markClean: boolean): Promise<void> {
+    this.#closing = true;
+    await this.#cleaning;
     await this.#serialized(async () => {
       if (this.#closed) return;
       this.#closed = true;
@@ -630,6 +873,7 @@ export class PartitionLog {
         await Promise.all([...this.#unsynced, active].map((segment) => segment.datasync()));
       }
       for (const segment of this.#segments) await segment.close();
+      await this.#retired.removeAll();
       if (clean) await writeCleanShutdownMarker(this.dir, this.#logEndOffset);
     });
   }

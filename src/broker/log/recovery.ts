@@ -2,18 +2,24 @@
 // sure the log ends with whole, valid batches. After a clean close (marker present) the log is trusted
 // and only its tail is checked; otherwise the segments that may hold unsynced bytes are validated batch
 // by batch and cut at the first torn or corrupt one.
-import { mkdir, readdir, readFile, rm, unlink } from 'node:fs/promises';
+import { mkdir, open, readdir, readFile, rename, rm, unlink } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import type { Logger } from 'pino';
-import { OFFSET } from '../../protocol/records/batch-header.ts';
-import { checkStoredBatch, lastOffsetOf, maxTimestampOf } from './batch-scan.ts';
+import { checkStoredBatch, lastOffsetOf } from './batch-scan.ts';
 import { bigMax, bigMin } from './bigint-math.ts';
 import { replaceFile, syncDir } from './durable-files.ts';
 import { scanBatches } from './file-scan.ts';
 import type { ResolvedLogConfig } from './log-config.ts';
 import { OffsetIndex } from './offset-index.ts';
 import { Segment } from './segment.ts';
-import { CLEAN_SHUTDOWN_FILE, classifyPartitionFiles, LOG_START_OFFSET_FILE } from './segment-files.ts';
+import {
+  CLEAN_SHUTDOWN_FILE,
+  classifyPartitionFiles,
+  LOG_START_OFFSET_FILE,
+  parseSegmentFileName,
+  parseSwapFileName,
+  SWAP_SUFFIX,
+} from './segment-files.ts';
 import { TimeIndex } from './time-index.ts';
 
 export interface LoadedLog {
@@ -35,6 +41,7 @@ interface CleanShutdownMarker {
  */
 export async function loadLog(dir: string, config: ResolvedLogConfig, logger: Logger): Promise<LoadedLog> {
   await ensureDir(dir);
+  await completeInterruptedSwaps(dir, await readdir(dir), logger);
   const listing = classifyPartitionFiles(await readdir(dir));
   for (const name of listing.garbage) {
     logger.info({ dir, file: name }, 'removing leftover file from partition directory');
@@ -113,8 +120,10 @@ async function openSegments(
   for (const { baseOffset, hasIndexes } of found) {
     segments.push(await Segment.open(dir, baseOffset, config.clock(), hasIndexes));
   }
-  // An empty segment before the last one holds nothing and breaks no offset range: drop it.
-  for (let i = segments.length - 2; i >= 0; i--) {
+  // An empty segment between the first and the last holds nothing and breaks no offset range: drop it.
+  // An empty first segment is kept: compaction may have emptied it, and it still marks where the log
+  // starts, as in Kafka.
+  for (let i = segments.length - 2; i >= 1; i--) {
     if (segments[i].size === 0) {
       logger.info({ dir, segment: segments[i].logPath }, 'removing empty log segment');
       await segments[i].destroy();
@@ -122,6 +131,73 @@ async function openSegments(
     }
   }
   return segments;
+}
+
+/**
+ * Finishes a compaction swap that a crash interrupted (Kafka's LogLoader): a `<base>.log.swap` file is a
+ * cleaned segment committed to replace the segments it was made from. Every other segment file whose
+ * base offset falls inside the offsets the swap covers is one of those (not yet renamed `.deleted`) and
+ * goes; then the swap files take their final names. Segments past the swap's last offset are left as
+ * they are: whatever of them survived holds records after it, so the log stays consistent.
+ * Index swap files without their .log.swap are from a swap that never committed: classifyPartitionFiles
+ * removes them with the other leftovers.
+ */
+async function completeInterruptedSwaps(
+  dir: string,
+  names: readonly string[],
+  logger: Logger,
+): Promise<void> {
+  const swaps = names.filter((name) => parseSwapFileName(name)?.kind === 'log');
+  if (swaps.length === 0) return;
+  let from: bigint | null = null;
+  let to = -1n;
+  for (const name of swaps) {
+    const { baseOffset } = parseSwapFileName(name)!;
+    const next = await nextOffsetInFile(join(dir, name), baseOffset);
+    from = from === null ? baseOffset : bigMin(from, baseOffset);
+    to = bigMax(to, bigMax(next, baseOffset + 1n));
+  }
+  for (const name of names) {
+    const parsed = parseSegmentFileName(name);
+    if (parsed && parsed.baseOffset >= from! && parsed.baseOffset < to) {
+      logger.info({ dir, file: name }, 'removing a segment file replaced by an interrupted compaction swap');
+      await unlink(join(dir, name));
+    }
+  }
+  const committed = new Set(swaps.map((name) => parseSwapFileName(name)!.baseOffset));
+  const renames = names
+    .filter((name) => {
+      const parsed = parseSwapFileName(name);
+      return parsed !== null && committed.has(parsed.baseOffset);
+    })
+    // The .log last, as when the swap runs normally.
+    .sort((a, b) => Number(a.includes('.log.')) - Number(b.includes('.log.')));
+  for (const name of renames) {
+    logger.info({ dir, file: name }, 'completing an interrupted compaction swap');
+    await rename(join(dir, name), join(dir, name.slice(0, -SWAP_SUFFIX.length)));
+  }
+  await syncDir(dir);
+}
+
+/** The offset after the last whole batch of a segment file (its base offset when it has none). */
+async function nextOffsetInFile(path: string, baseOffset: bigint): Promise<bigint> {
+  const handle = await open(path, 'r');
+  try {
+    const { size } = await handle.stat();
+    let next = baseOffset;
+    const read = async (position: number, length: number) => {
+      const buf = Buffer.allocUnsafe(length);
+      const { bytesRead } = await handle.read(buf, 0, length, position);
+      return buf.subarray(0, bytesRead);
+    };
+    await scanBatches(read, 0, size, false, (buf, at) => {
+      next = lastOffsetOf(buf, at) + 1n;
+      return true;
+    });
+    return next;
+  } finally {
+    await handle.close();
+  }
 }
 
 function newIndexes(baseOffset: bigint, config: ResolvedLogConfig): [OffsetIndex, TimeIndex] {
@@ -249,7 +325,7 @@ async function loadCleanTail(
         return true;
       }),
     );
-    if (segment.size > 0) segment.firstBatchTimestamp = await readFirstBatchTimestamp(segment);
+    await segment.loadFirstBatchTimestamp();
     if (!invalid && !end.problem && end.position === segment.size && nextOffset === marker.logEndOffset) {
       return nextOffset;
     }
@@ -259,11 +335,6 @@ async function loadCleanTail(
     'clean-shutdown marker not trusted; recovering',
   );
   return null;
-}
-
-async function readFirstBatchTimestamp(segment: Segment): Promise<bigint> {
-  const header = await segment.use(() => segment.readAt(0, OFFSET.maxTimestamp + 8));
-  return maxTimestampOf(header, 0);
 }
 
 /** Reads and deletes the clean-shutdown marker (durably, so a crash later cannot reuse a stale one). */

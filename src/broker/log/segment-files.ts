@@ -8,10 +8,19 @@ export const TIME_INDEX_SUFFIX = '.timeindex';
 export const CLEAN_SHUTDOWN_FILE = '.clean_shutdown';
 /** The log start offset moved by DeleteRecords (Kafka keeps it in log-start-offset-checkpoint). */
 export const LOG_START_OFFSET_FILE = 'log-start-offset';
+/** How far the cleaner has compacted this partition (Kafka's cleaner-offset-checkpoint, per partition). */
+export const CLEANER_CHECKPOINT_FILE = 'cleaner-offset-checkpoint';
 /** Suffix of files written aside and renamed into place; one left behind is from an interrupted write. */
 export const TMP_SUFFIX = '.tmp';
-/** Suffixes Kafka uses for segments on their way out; such files are never part of the live log. */
-const LEFTOVER_SUFFIXES = [TMP_SUFFIX, '.deleted', '.cleaned', '.swap'];
+/** A segment retired by retention or compaction, waiting for file.delete.delay.ms before removal. */
+export const DELETED_SUFFIX = '.deleted';
+/** A segment the cleaner is still writing; never part of the log. */
+export const CLEANED_SUFFIX = '.cleaned';
+/** A cleaned segment committed to replace the segments it was made from (Kafka's swap protocol). */
+export const SWAP_SUFFIX = '.swap';
+/** Suffixes of files that are never part of the live log; .swap files are completed by recovery. */
+const LEFTOVER_SUFFIXES = [TMP_SUFFIX, DELETED_SUFFIX, CLEANED_SUFFIX];
+const OWN_FILES = [CLEAN_SHUTDOWN_FILE, LOG_START_OFFSET_FILE, CLEANER_CHECKPOINT_FILE];
 
 export type SegmentFileKind = 'log' | 'index' | 'timeindex';
 
@@ -21,26 +30,36 @@ export function segmentFileName(baseOffset: bigint, suffix: string): string {
   return baseOffset.toString().padStart(20, '0') + suffix;
 }
 
-function parseSegmentFileName(name: string): { baseOffset: bigint; kind: SegmentFileKind } | null {
+export function parseSegmentFileName(name: string): { baseOffset: bigint; kind: SegmentFileKind } | null {
   const match = SEGMENT_FILE.exec(name);
   if (!match) return null;
   return { baseOffset: BigInt(match[1]), kind: match[2] as SegmentFileKind };
 }
 
-/** A temp or retired copy of one of our own files (other components' files are never matched). */
+/** A segment file committed by the cleaner: `<base>.log.swap`, `<base>.index.swap`, `<base>.timeindex.swap`. */
+export function parseSwapFileName(name: string): { baseOffset: bigint; kind: SegmentFileKind } | null {
+  return name.endsWith(SWAP_SUFFIX) ? parseSegmentFileName(name.slice(0, -SWAP_SUFFIX.length)) : null;
+}
+
+/**
+ * A temp, half-written or retired copy of one of our own files (other components' files are never
+ * matched). Suffixes may stack: a temp copy of a cleaned index is `<base>.index.cleaned.tmp`.
+ */
 function isLeftoverFile(name: string): boolean {
   const suffix = LEFTOVER_SUFFIXES.find((candidate) => name.endsWith(candidate));
   if (!suffix) return false;
-  const stem = name.slice(0, -suffix.length);
-  return (
-    parseSegmentFileName(stem) !== null || stem === CLEAN_SHUTDOWN_FILE || stem === LOG_START_OFFSET_FILE
-  );
+  let stem = name.slice(0, -suffix.length);
+  if (isLeftoverFile(stem)) return true;
+  if (stem.endsWith(SWAP_SUFFIX)) stem = stem.slice(0, -SWAP_SUFFIX.length);
+  return parseSegmentFileName(stem) !== null || OWN_FILES.includes(stem);
 }
 
 /**
  * Sorts a directory listing into the segments present (base offsets with a .log file, ascending, and
  * which of them have both index files) and the files to remove: leftovers of interrupted writes and
  * index files whose .log is gone. Files that are not ours (other components' state) are left alone.
+ * Swap files must have been dealt with before (see completeInterruptedSwaps in recovery.ts); any left
+ * are garbage.
  */
 export function classifyPartitionFiles(names: readonly string[]): {
   segments: { baseOffset: bigint; hasIndexes: boolean }[];
@@ -49,7 +68,7 @@ export function classifyPartitionFiles(names: readonly string[]): {
   const kinds = new Map<bigint, Set<SegmentFileKind>>();
   const garbage: string[] = [];
   for (const name of names) {
-    if (isLeftoverFile(name)) {
+    if (isLeftoverFile(name) || parseSwapFileName(name)) {
       garbage.push(name);
       continue;
     }

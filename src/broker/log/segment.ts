@@ -3,19 +3,26 @@
 // partition-log.ts and recovery.ts; this class owns the file I/O and the per-batch bookkeeping.
 import { writeSync, writevSync } from 'node:fs';
 import type { FileHandle } from 'node:fs/promises';
-import { open, unlink } from 'node:fs/promises';
+import { open, rename, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
+import { OFFSET } from '../../protocol/records/batch-header.ts';
 import { lastOffsetOf, maxTimestampOf, NO_TIMESTAMP } from './batch-scan.ts';
 import { replaceFile } from './durable-files.ts';
 import type { OffsetIndex } from './offset-index.ts';
-import { INDEX_SUFFIX, LOG_SUFFIX, segmentFileName, TIME_INDEX_SUFFIX } from './segment-files.ts';
+import {
+  CLEANED_SUFFIX,
+  INDEX_SUFFIX,
+  LOG_SUFFIX,
+  segmentFileName,
+  TIME_INDEX_SUFFIX,
+} from './segment-files.ts';
 import type { TimeIndex } from './time-index.ts';
 
 export class Segment {
   readonly baseOffset: bigint;
-  readonly logPath: string;
-  readonly indexPath: string;
-  readonly timeIndexPath: string;
+  readonly #dir: string;
+  /** '' for a live segment, else the suffix of its files (.cleaned, .swap, .deleted), as in Kafka. */
+  #suffix: string;
   /** Bytes of whole batches in the file; readers never look past it. */
   size: number;
   /** When this segment object was created (Kafka's `created`), for time-based rolls without timestamps. */
@@ -37,11 +44,17 @@ export class Segment {
   #whenIdle: (() => void) | null = null;
   #closed = false;
 
-  private constructor(dir: string, baseOffset: bigint, handle: FileHandle, size: number, createdMs: number) {
+  private constructor(
+    dir: string,
+    baseOffset: bigint,
+    handle: FileHandle,
+    size: number,
+    createdMs: number,
+    suffix = '',
+  ) {
     this.baseOffset = baseOffset;
-    this.logPath = join(dir, segmentFileName(baseOffset, LOG_SUFFIX));
-    this.indexPath = join(dir, segmentFileName(baseOffset, INDEX_SUFFIX));
-    this.timeIndexPath = join(dir, segmentFileName(baseOffset, TIME_INDEX_SUFFIX));
+    this.#dir = dir;
+    this.#suffix = suffix;
     this.#handle = handle;
     this.size = size;
     this.createdMs = createdMs;
@@ -53,6 +66,15 @@ export class Segment {
   static async create(dir: string, baseOffset: bigint, createdMs: number): Promise<Segment> {
     const handle = await open(join(dir, segmentFileName(baseOffset, LOG_SUFFIX)), 'wx+');
     return new Segment(dir, baseOffset, handle, 0, createdMs);
+  }
+
+  /**
+   * Creates the files of the segment the cleaner writes (`<base>.log.cleaned`), replacing any left by an
+   * earlier, interrupted cleaning.
+   */
+  static async createCleaned(dir: string, baseOffset: bigint, createdMs: number): Promise<Segment> {
+    const handle = await open(join(dir, segmentFileName(baseOffset, LOG_SUFFIX) + CLEANED_SUFFIX), 'w+');
+    return new Segment(dir, baseOffset, handle, 0, createdMs, CLEANED_SUFFIX);
   }
 
   static async open(
@@ -71,6 +93,63 @@ export class Segment {
       await handle.close();
       throw error;
     }
+  }
+
+  /** '' while the segment is live; see changeFileSuffix. */
+  get fileSuffix(): string {
+    return this.#suffix;
+  }
+
+  get logPath(): string {
+    return this.#path(LOG_SUFFIX);
+  }
+
+  get indexPath(): string {
+    return this.#path(INDEX_SUFFIX);
+  }
+
+  get timeIndexPath(): string {
+    return this.#path(TIME_INDEX_SUFFIX);
+  }
+
+  #path(kind: string): string {
+    return join(this.#dir, segmentFileName(this.baseOffset, kind) + this.#suffix);
+  }
+
+  /**
+   * Renames the segment's files from the current suffix to `suffix` (Kafka's changeFileSuffixes): the
+   * index files first, the .log last, because a .log name is what recovery goes by. An index file that
+   * was never written is skipped. The open handle follows the file, so readers are not disturbed.
+   */
+  async changeFileSuffix(suffix: string): Promise<void> {
+    const from = [this.indexPath, this.timeIndexPath, this.logPath];
+    this.#suffix = suffix;
+    const to = [this.indexPath, this.timeIndexPath, this.logPath];
+    for (let i = 0; i < from.length; i++) {
+      try {
+        await rename(from[i], to[i]);
+      } catch (error) {
+        if (i === 2 || (error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+      }
+    }
+  }
+
+  /** The file's modification time (Kafka's lastModified: retention falls back to it without timestamps). */
+  async lastModifiedMs(): Promise<number> {
+    return this.use(async () => (await this.#handle.stat()).mtimeMs);
+  }
+
+  async setLastModified(ms: number): Promise<void> {
+    await this.use(() => this.#handle.utimes(ms / 1000, ms / 1000));
+  }
+
+  /** The max timestamp of the first batch (Kafka's rollingBasedTimestamp), read from the file if needed. */
+  async loadFirstBatchTimestamp(): Promise<bigint | null> {
+    if (this.firstBatchTimestamp === null && this.size > 0) {
+      const header = await this.use(() => this.readAt(0, OFFSET.maxTimestamp + 8));
+      this.firstBatchTimestamp = maxTimestampOf(header, 0);
+    }
+    return this.firstBatchTimestamp;
   }
 
   get offsetIndex(): OffsetIndex {

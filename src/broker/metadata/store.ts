@@ -1,5 +1,6 @@
 // The durable metadata of a single-node broker: the cluster identity (meta.properties, as in Kafka's log
-// directory) and the topics, kept as a replayed file of metadata records (record-file.ts).
+// directory), the topics and the dynamic broker configs, kept as a replayed file of metadata records
+// (record-file.ts).
 import { randomBytes } from 'node:crypto';
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -68,6 +69,21 @@ export class MetadataStore {
     await this.record({ type: 'delete', name });
   }
 
+  /** Whether dynamic configs were ever stored for this broker resource ('' = cluster default). */
+  hasBrokerConfigs(resource: string): boolean {
+    return this.image.brokerConfigs.has(resource);
+  }
+
+  /** The dynamic configs of a broker resource ('' = cluster default, else a node id); empty when none. */
+  brokerConfigs(resource: string): Record<string, string> {
+    return { ...this.image.brokerConfigs.get(resource) };
+  }
+
+  /** Replaces the whole set of dynamic configs of a broker resource. */
+  async setBrokerConfigs(resource: string, configs: Record<string, string>): Promise<void> {
+    await this.record({ type: 'broker-configs', resource, configs });
+  }
+
   /** A fresh producer id; ids are never reused, even across restarts. */
   async allocateProducerId(): Promise<bigint> {
     const id = this.image.nextProducerId;
@@ -83,7 +99,8 @@ export class MetadataStore {
   private async record(record: MetadataRecord): Promise<void> {
     this.image.apply(record);
     await this.file.append(record);
-    if (this.file.recordCount > this.image.byName.size + COMPACT_SLACK) await this.compact();
+    const live = this.image.byName.size + this.image.brokerConfigs.size;
+    if (this.file.recordCount > live + COMPACT_SLACK) await this.compact();
   }
 
   private async compact(): Promise<void> {

@@ -1,4 +1,5 @@
-// The broker's view of its topics, rebuilt by applying metadata records in order. Pure: no I/O here.
+// The broker's view of its topics (and of its dynamic broker configs), rebuilt by applying metadata records
+// in order. Pure: no I/O here.
 import { randomBytes } from 'node:crypto';
 
 export interface TopicInfo {
@@ -15,7 +16,9 @@ export type MetadataRecord =
   | { type: 'partitions'; name: string; partitions: number }
   | { type: 'configs'; name: string; configs: Record<string, string> }
   | { type: 'delete'; name: string }
-  | { type: 'producer-ids'; next: string };
+  | { type: 'producer-ids'; next: string }
+  /** The whole set of dynamic configs of a broker resource: '' is the cluster default, else a node id. */
+  | { type: 'broker-configs'; resource: string; configs: Record<string, string> };
 
 export const MAX_TOPIC_NAME_LENGTH = 249;
 const LEGAL_TOPIC_NAME = /^[a-zA-Z0-9._-]+$/;
@@ -49,6 +52,8 @@ export class TopicImage {
   readonly byName = new Map<string, TopicInfo>();
   readonly byId = new Map<string, TopicInfo>();
   private readonly byCollisionKey = new Map<string, string>();
+  /** Dynamic broker configs by resource name ('' = cluster default), as AlterConfigs stored them. */
+  readonly brokerConfigs = new Map<string, Record<string, string>>();
   nextProducerId = 0n;
 
   apply(record: MetadataRecord): void {
@@ -81,6 +86,9 @@ export class TopicImage {
       case 'producer-ids':
         this.nextProducerId = BigInt(record.next);
         break;
+      case 'broker-configs':
+        this.brokerConfigs.set(record.resource, { ...record.configs });
+        break;
     }
   }
 
@@ -99,6 +107,9 @@ export class TopicImage {
       partitions: t.partitions,
       configs: t.configs,
     }));
+    for (const [resource, configs] of this.brokerConfigs) {
+      records.push({ type: 'broker-configs', resource, configs });
+    }
     records.push({ type: 'producer-ids', next: this.nextProducerId.toString() });
     return records;
   }

@@ -17,6 +17,16 @@ interface BatchRecord {
 interface ProducerEntry {
   epoch: number;
   recent: BatchRecord[];
+  /** The max timestamp of its last batch, as DescribeProducers reports it. */
+  lastTimestamp: bigint;
+}
+
+/** A producer with state in a partition, as DescribeProducers (kafka-transactions) shows it. */
+export interface ActiveProducer {
+  producerId: bigint;
+  producerEpoch: number;
+  lastSequence: number;
+  lastTimestamp: bigint;
 }
 
 export type SequenceCheck =
@@ -80,11 +90,23 @@ export class ProducerStateManager {
     }
     let entry = producers.get(header.producerId);
     if (!entry || entry.epoch !== header.producerEpoch) {
-      entry = { epoch: header.producerEpoch, recent: [] };
+      entry = { epoch: header.producerEpoch, recent: [], lastTimestamp: -1n };
       producers.set(header.producerId, entry);
     }
+    entry.lastTimestamp = header.maxTimestamp;
     entry.recent.push({ firstSeq: header.baseSequence, lastSeq: lastSeqOf(header), baseOffset });
     if (entry.recent.length > RECENT_BATCHES) entry.recent.shift();
+  }
+
+  /** The producers that wrote to a partition since the broker started, by producer id. */
+  activeProducers(partition: string): ActiveProducer[] {
+    const producers = [...(this.partitions.get(partition) ?? [])].sort(([a], [b]) => (a < b ? -1 : 1));
+    return producers.map(([producerId, entry]) => ({
+      producerId,
+      producerEpoch: entry.epoch,
+      lastSequence: entry.recent.at(-1)?.lastSeq ?? -1,
+      lastTimestamp: entry.lastTimestamp,
+    }));
   }
 
   dropPartition(partition: string): void {

@@ -98,7 +98,7 @@ describe('Kafka precedence of synonyms, converted to milliseconds once', () => {
     assert.equal(config({ 'log.retention.ms': '-7' }).topicDefaults.retentionMs, -1);
     rejects(
       { 'log.retention.ms': '0' },
-      'log.retention.ms must be unlimited (-1) or, greater than or equal to 1',
+      'requirement failed: log.retention.ms must be unlimited (-1) or, greater than or equal to 1',
     );
   });
 
@@ -106,7 +106,7 @@ describe('Kafka precedence of synonyms, converted to milliseconds once', () => {
     assert.equal(config({ 'log.roll.hours': '1' }).topicDefaults.segmentMs, 3600000);
     assert.equal(config({ 'log.roll.hours': '1', 'log.roll.ms': '60000' }).topicDefaults.segmentMs, 60000);
     assert.equal(config({ 'log.roll.jitter.hours': '2' }).topicDefaults.segmentJitterMs, 7200000);
-    rejects({ 'log.roll.ms': '0' }, 'log.roll.ms must be greater than or equal to 1');
+    rejects({ 'log.roll.ms': '0' }, 'requirement failed: log.roll.ms must be greater than or equal to 1');
   });
 
   test('log.flush.interval.ms falls back to log.flush.scheduler.interval.ms', () => {
@@ -204,7 +204,7 @@ describe('bad values are one-line errors that say how to fix them', () => {
     );
     rejects(
       { 'log.cleaner.dedupe.buffer.size': '2000000', 'log.cleaner.threads': '2' },
-      'log.cleaner.dedupe.buffer.size must be at least 1MB per cleaner thread.',
+      'requirement failed: log.cleaner.dedupe.buffer.size must be at least 1MB per cleaner thread.',
     );
     assert.equal(
       config({ 'log.cleaner.threads': '0', 'log.cleaner.dedupe.buffer.size': '0' }).logCleanerThreads,
@@ -256,30 +256,42 @@ describe('dynamic layers', () => {
     assert.equal(c.topicDefaults.segmentBytes, 2000000);
   });
 
-  test('read-only, per-broker-only and unknown keys are refused as Kafka refuses them', () => {
-    rejects({}, 'Cannot update these configs dynamically: log.dirs, num.partitions', {
+  test('read-only and per-broker-only keys are refused as Kafka refuses them; unknown keys are kept', () => {
+    rejects({}, 'Cannot update these configs dynamically: [log.dirs, num.partitions]', {
       broker: { 'log.dirs': '/x', 'num.partitions': '2' },
     });
     rejects(
       {},
-      'Cannot update these configs at default cluster level, broker id must be specified: listeners',
+      'Cannot update these configs at default cluster level, broker id must be specified: [listeners]',
       {
         default: { listeners: 'PLAINTEXT://:9093' },
       },
     );
-    rejects({}, 'Unknown broker configs cannot be set dynamically: no.such.key', {
-      broker: { 'no.such.key': '1' },
-    });
+    const custom = parseBrokerConfig({}, { broker: { 'no.such.key': '1' } }).config;
+    assert.deepEqual(custom.layers.dynamicBroker, { 'no.such.key': '1' });
     assert.equal(
       parseBrokerConfig({}, { broker: { listeners: 'PLAINTEXT://:9093' } }).config.listeners[0].port,
       9093,
     );
   });
 
-  test('a bad dynamic value is a precise error too', () => {
-    rejects({}, /^Invalid value big for configuration message\.max\.bytes: Not a number of type INT;/, {
+  test("a bad dynamic value gets Kafka's message, without the hint given for server.properties", () => {
+    rejects({}, 'Invalid value big for configuration message.max.bytes: Not a number of type INT', {
       default: { 'message.max.bytes': 'big' },
     });
+    rejects(
+      {},
+      'Invalid value -1 for configuration leader.replication.throttled.rate: Value must be at least 0',
+      {
+        broker: { 'leader.replication.throttled.rate': '-1' },
+      },
+    );
+  });
+
+  test('a dynamic key removes its static synonyms, as Kafka does', () => {
+    const c = parseBrokerConfig({ 'log.retention.hours': '100' }, { broker: { 'log.retention.ms': '5000' } });
+    assert.equal(c.config.topicDefaults.retentionMs, 5000);
+    assert.equal(c.config.values.get('log.retention.hours'), 168);
   });
 });
 

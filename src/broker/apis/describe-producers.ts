@@ -1,0 +1,61 @@
+// DescribeProducers (key 61): the idempotent producers with state in each partition, as
+// kafka-transactions describe-producers shows them. Nagare keeps that state in memory since the broker
+// started (txn/producer-state.ts); producers are not transactional yet, so no coordinator epoch and no
+// open transaction is reported.
+import type { Message } from '../../protocol/codec.ts';
+import { ERRORS } from '../../protocol/errors.ts';
+import { API_KEYS } from '../../protocol/schema/messages.generated.ts';
+import type { Broker } from '../broker.ts';
+import { invalidTopicNameReason } from '../metadata/topics.ts';
+import { partitionKey } from '../partition-manager.ts';
+import type { ApiDefinition } from './api.ts';
+
+function partitionAnswer(broker: Broker, topic: string, partitionIndex: number): Message {
+  if (!broker.partitions.get(topic, partitionIndex)) {
+    return {
+      partitionIndex,
+      errorCode: ERRORS.UNKNOWN_TOPIC_OR_PARTITION.code,
+      errorMessage: null,
+      activeProducers: [],
+    };
+  }
+  const activeProducers = broker.producers.activeProducers(partitionKey(topic, partitionIndex)).map((p) => ({
+    ...p,
+    coordinatorEpoch: -1,
+    currentTxnStartOffset: -1n,
+  }));
+  return { partitionIndex, errorCode: 0, errorMessage: null, activeProducers };
+}
+
+/** Kafka's refusal of a whole topic: an invalid name, or one that does not exist. */
+function topicError(broker: Broker, name: string): { errorCode: number; errorMessage: string } | undefined {
+  const invalid = invalidTopicNameReason(name);
+  if (invalid) return { errorCode: ERRORS.INVALID_TOPIC_EXCEPTION.code, errorMessage: invalid };
+  if (!broker.metadata.topic(name)) {
+    return {
+      errorCode: ERRORS.UNKNOWN_TOPIC_OR_PARTITION.code,
+      errorMessage: 'This server does not host this topic-partition.',
+    };
+  }
+  return undefined;
+}
+
+export const describeProducersApi: ApiDefinition = {
+  key: API_KEYS.DescribeProducers,
+  minVersion: 0,
+  maxVersion: 0,
+  handle(body, ctx) {
+    const topics = (body.topics as { name: string; partitionIndexes: number[] }[]).map((topic) => {
+      const error = topicError(ctx.broker, topic.name);
+      return {
+        name: topic.name,
+        partitions: topic.partitionIndexes.map((partitionIndex) =>
+          error
+            ? { partitionIndex, ...error, activeProducers: [] }
+            : partitionAnswer(ctx.broker, topic.name, partitionIndex),
+        ),
+      };
+    });
+    return { throttleTimeMs: 0, topics };
+  },
+};
