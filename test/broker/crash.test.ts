@@ -23,7 +23,10 @@ import {
 } from '../support/raw-client.ts';
 
 const DURABLE = { 'nagare.log.fsync.on.append': 'true' };
-/** Small segments, so that kills also land around segment rolls and recovery crosses segments. */
+/**
+ * Small segments, so that kills also land around segment rolls and recovery crosses segments. Below
+ * segment.bytes' 1 MiB minimum, hence Kafka's test-only internal.segment.bytes.
+ */
 const SEGMENT_BYTES = '16384';
 const ROUNDS = 20;
 const PRODUCE_VERSION = 9;
@@ -160,7 +163,7 @@ test(`acknowledged records survive ${ROUNDS} kill -9 at random moments on one lo
   const topic = 'crash';
   let broker = await start(dataDir);
   await withRawClient(broker.port, (client) =>
-    createTopic(client, topic, 1, { 'segment.bytes': SEGMENT_BYTES }),
+    createTopic(client, topic, 1, { 'internal.segment.bytes': SEGMENT_BYTES }),
   );
   let end = 0n;
   let unacknowledgedKept = 0n;

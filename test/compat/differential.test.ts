@@ -339,6 +339,77 @@ describe(`differential: ${referenceTarget.name} vs ${subjectTarget().name}`, {
     assert.deepEqual(reference.configs['segment.bytes'], { value: '1073741824', source: 5, readOnly: false });
   });
 
+  it('segment.bytes below 1 MiB is refused; the internal.segment.bytes override tests use is not', async () => {
+    const { reference } = await compareOn(pair, {
+      name: 'segment-bytes-minimum',
+      run: (broker) =>
+        onBroker(broker, async (connection) => {
+          const refused = [];
+          for (const size of ['1000', '1048575']) {
+            const [topic] = await createTopics(connection, [
+              {
+                name: 'diff-small-segments',
+                partitions: 1,
+                replicationFactor: 1,
+                configs: { 'segment.bytes': size },
+              },
+            ]);
+            refused.push([topic.errorCode, topic.errorMessage]);
+          }
+          await createTopic(connection, 'diff-internal-segments', 1, { 'internal.segment.bytes': '1000' });
+          await createTopic(connection, 'diff-default-segments', 1);
+          const altered = await responseOf(
+            incrementalAlterConfigsV1.api.async(
+              connection,
+              [
+                {
+                  resourceType: ConfigResourceTypes.TOPIC,
+                  resourceName: 'diff-internal-segments',
+                  configs: [{ name: 'segment.bytes', configOperation: 0, value: '1000' }],
+                },
+              ],
+              false,
+            ),
+          );
+          const [alter] = altered.responses;
+          const described = await responseOf(
+            describeConfigsV4.api.async(
+              connection,
+              ['diff-internal-segments', 'diff-default-segments'].map((resourceName) => ({
+                resourceType: ConfigResourceTypes.TOPIC,
+                resourceName,
+                configurationKeys: ['internal.segment.bytes', 'segment.bytes'],
+              })),
+              true,
+              false,
+            ),
+          );
+          const listed = described.results.map((result) =>
+            result.configs
+              .map((config) => [config.name, config.value, config.configSource, config.configType])
+              .sort(),
+          );
+          return { refused, altered: [alter.errorCode, alter.errorMessage], listed };
+        }),
+    });
+    assert.deepEqual(reference.refused, [
+      [40, 'Invalid value 1000 for configuration segment.bytes: Value must be at least 1048576'],
+      [40, 'Invalid value 1048575 for configuration segment.bytes: Value must be at least 1048576'],
+    ]);
+    assert.deepEqual(reference.altered, [
+      40,
+      'Invalid value 1000 for configuration segment.bytes: Value must be at least 1048576',
+    ]);
+    assert.deepEqual(reference.listed, [
+      [
+        ['internal.segment.bytes', '1000', 1, 3],
+        ['segment.bytes', '1073741824', 5, 3],
+      ],
+      // A topic without the override does not list it, even when asked for by name.
+      [['segment.bytes', '1073741824', 5, 3]],
+    ]);
+  });
+
   it('@platformatic/kafka Producer: keyed messages to chosen partitions, offsets reported', async () => {
     const { reference } = await compareOn(pair, {
       name: 'platformatic-producer',

@@ -19,13 +19,7 @@ import {
 } from './listeners.ts';
 import { type TopicConfig, typedTopicConfig } from './topic-config.ts';
 import { TOPIC_CONFIGS } from './topic-definitions.ts';
-import {
-  expectation,
-  formatConfigValue,
-  invalidValueMessage,
-  longToNumber,
-  parseConfigValue,
-} from './values.ts';
+import { complaintMessage, expectation, longToNumber, parseConfigValue } from './values.ts';
 
 /** Where broker settings come from, lowest precedence first; DescribeConfigs reports each as a source. */
 export interface BrokerConfigLayers {
@@ -349,9 +343,8 @@ function checkLogDefaults(
     const value = topicDefaults.get(def.name) as ConfigValue;
     const complaint = def.validator?.check(value, def.name);
     if (complaint && def.serverDefault) {
-      const shown = complaint.shown ?? (formatConfigValue(def.type, value) as string);
       throw new ConfigError(
-        `${invalidValueMessage(def.serverDefault, shown, complaint.reason)} (it is the broker default of ${def.name})`,
+        `${complaintMessage(def.serverDefault, def.type, value, complaint)} (it is the broker default of ${def.name})`,
         def.serverDefault,
       );
     }
@@ -373,13 +366,9 @@ function checkLogDefaults(
   }
 }
 
+/** log.dirs, else log.dir: both validated as non-empty lists of non-empty directories. */
 function parseLogDirs(values: ReadonlyMap<string, ConfigValue>): string[] {
-  const raw = (values.get('log.dirs') ?? values.get('log.dir')) as string;
-  const dirs = raw === '' ? [] : raw.split(/\s*,\s*/).filter((dir) => dir !== '');
-  if (dirs.length === 0) {
-    throw new ConfigError('At least one log directory must be defined via log.dirs or log.dir.', 'log.dirs');
-  }
-  return dirs;
+  return [...((values.get('log.dirs') ?? values.get('log.dir')) as readonly string[])];
 }
 
 function parseNetwork(
@@ -387,16 +376,15 @@ function parseNetwork(
   warnings: string[],
 ): Pick<BrokerConfig, 'listeners' | 'advertisedListeners' | 'listenerSecurityProtocolMap'> {
   const protocolMap = parseSecurityProtocolMap(values.get('listener.security.protocol.map') as string);
-  const controllerNames = ((values.get('controller.listener.names') as string | null) ?? '')
-    .split(',')
-    .map((name) => name.trim().toUpperCase())
-    .filter((name) => name !== '');
+  const controllerNames = ((values.get('controller.listener.names') as readonly string[] | null) ?? []).map(
+    (name) => name.toUpperCase(),
+  );
   // Controller listeners are never opened, so they need no protocol (Kafka would map them to PLAINTEXT).
   const protocols = new Map(protocolMap);
   for (const name of controllerNames) if (!protocols.has(name)) protocols.set(name, 'PLAINTEXT');
   const isBrokerListener = (listener: Listener) => !controllerNames.includes(listener.name);
 
-  const rawListeners = values.get('listeners') as string;
+  const rawListeners = (values.get('listeners') as readonly string[]).join(',');
   const all = parseListeners('listeners', rawListeners, protocols, true);
   for (const ignored of all.filter((listener) => !isBrokerListener(listener))) {
     warnings.push(
@@ -411,11 +399,13 @@ function parseNetwork(
     );
   }
 
-  const rawAdvertised = values.get('advertised.listeners') as string | null;
+  const advertised = values.get('advertised.listeners') as readonly string[] | null;
   const advertisedListeners =
-    rawAdvertised === null
+    advertised === null
       ? listeners.map((listener) => ({ ...listener }))
-      : parseListeners('advertised.listeners', rawAdvertised, protocols, false).filter(isBrokerListener);
+      : parseListeners('advertised.listeners', advertised.join(','), protocols, false).filter(
+          isBrokerListener,
+        );
   checkAdvertised(advertisedListeners, listeners);
   return { listeners, advertisedListeners, listenerSecurityProtocolMap: protocolMap };
 }

@@ -1,11 +1,19 @@
 // Broker configs: the ones Nagare honours, the broker defaults of every topic config, and the keys of
 // Kafka's shipped KRaft server.properties (accepted and validated so that a Kafka config file starts
-// Nagare without noise). Types, defaults, valid values and dynamic update modes are Apache Kafka 4.0's,
-// checked against the ConfigDef and DynamicBrokerConfig of the 4.0.0 jars. Kafka's order of definition
+// Nagare without noise). Types, defaults, valid values and dynamic update modes are Apache Kafka 4.3.1's,
+// checked against the ConfigDef and DynamicBrokerConfig of the 4.3.1 jars. Kafka's order of definition
 // is kept within each group.
 import type { BrokerConfigDefinition, ConfigValue, DynamicUpdateMode, Importance } from './definitions.ts';
 import { CLEANUP_POLICIES, COMPRESSION_TYPES, TIMESTAMP_TYPES } from './topic-definitions.ts';
-import { atLeast, between, levelOrDefault, listOf, oneOf } from './validators.ts';
+import {
+  atLeast,
+  between,
+  levelOrDefault,
+  listOf,
+  nonEmptyList,
+  nonEmptyListOf,
+  oneOf,
+} from './validators.ts';
 
 const LONG_MAX = 2n ** 63n - 1n;
 
@@ -29,14 +37,15 @@ export const BROKER_CONFIGS: readonly BrokerConfigDefinition[] = [
   // Identity and KRaft keys. Kafka has no default for node.id; a single node needs none, so Nagare uses 1.
   { ...broker('node.id', 'int', 1, 'read-only', 'high', 'Id of this node (Nagare default 1; Kafka requires it).', atLeast(0)), nagareDefault: true },
   broker('broker.id', 'int', -1, 'read-only', 'high', 'Legacy name of node.id; when both are set they must agree.'),
-  { ...broker('process.roles', 'list', ['broker', 'controller'], 'read-only', 'high', 'KRaft roles; Nagare is always a combined single node, so this is only validated.', listOf('broker', 'controller')), nagareDefault: true },
-  broker('controller.listener.names', 'string', null, 'read-only', 'high', 'Listeners reserved for the KRaft controller; Nagare has no controller quorum and does not open them.'),
+  { ...broker('process.roles', 'list', ['broker', 'controller'], 'read-only', 'high', 'KRaft roles; Nagare is always a combined single node, so this is only validated.', nonEmptyListOf('broker', 'controller')), nagareDefault: true },
+  // Kafka requires controller.listener.names; Nagare opens no controller listener, so it may be left out.
+  broker('controller.listener.names', 'list', null, 'read-only', 'high', 'Listeners reserved for the KRaft controller; Nagare has no controller quorum and does not open them.', nonEmptyList),
   broker('controller.quorum.voters', 'list', [], 'read-only', 'high', 'KRaft voters; accepted and ignored (single node).'),
   broker('controller.quorum.bootstrap.servers', 'list', [], 'read-only', 'high', 'KRaft bootstrap servers; accepted and ignored (single node).'),
 
   // Network.
-  broker('listeners', 'string', 'PLAINTEXT://:9092', 'per-broker', 'high', 'Comma-separated NAME://host:port to listen on; an empty host means all interfaces, port 0 an ephemeral port.'),
-  broker('advertised.listeners', 'string', null, 'read-only', 'high', 'Addresses given to clients, NAME://host:port; defaults to listeners.'),
+  broker('listeners', 'list', ['PLAINTEXT://:9092'], 'per-broker', 'high', 'Comma-separated NAME://host:port to listen on; an empty host means all interfaces, port 0 an ephemeral port.', nonEmptyList),
+  broker('advertised.listeners', 'list', null, 'read-only', 'high', 'Addresses given to clients, NAME://host:port; defaults to listeners.', nonEmptyList),
   broker('listener.security.protocol.map', 'string', 'SASL_SSL:SASL_SSL,PLAINTEXT:PLAINTEXT,SSL:SSL,SASL_PLAINTEXT:SASL_PLAINTEXT', 'per-broker', 'low', 'Security protocol of each listener name, as NAME:PROTOCOL pairs.'),
   broker('inter.broker.listener.name', 'string', null, 'read-only', 'medium', 'Listener brokers use among themselves; accepted and ignored (single node).'),
   broker('socket.request.max.bytes', 'int', 104857600, 'read-only', 'high', 'Largest request the broker reads; a bigger one closes the connection.', atLeast(1)),
@@ -46,8 +55,8 @@ export const BROKER_CONFIGS: readonly BrokerConfigDefinition[] = [
   broker('num.io.threads', 'int', 8, 'cluster-wide', 'high', 'Kafka request threads; accepted and ignored.', atLeast(1)),
 
   // Topics and the log.
-  broker('log.dirs', 'string', null, 'read-only', 'high', 'Comma-separated directories holding the log; when unset, log.dir is used.'),
-  broker('log.dir', 'string', '/tmp/kafka-logs', 'read-only', 'high', 'Directory holding the log when log.dirs is unset.'),
+  broker('log.dirs', 'list', null, 'read-only', 'high', 'Comma-separated directories holding the log; when unset, log.dir is used.', nonEmptyList),
+  broker('log.dir', 'list', ['/tmp/kafka-logs'], 'read-only', 'high', 'Directory holding the log when log.dirs is unset.', nonEmptyList),
   broker('num.partitions', 'int', 1, 'read-only', 'medium', 'Partitions of a topic created without a partition count.', atLeast(1)),
   broker('default.replication.factor', 'int', 1, 'read-only', 'medium', 'Replication factor of a topic created without one.'),
   broker('auto.create.topics.enable', 'boolean', true, 'read-only', 'high', 'Whether a Metadata request for an unknown topic creates it.'),

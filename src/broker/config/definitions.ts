@@ -26,16 +26,26 @@ export type Importance = 'high' | 'medium' | 'low';
 /** How a broker config may change at runtime, as Kafka's DynamicBrokerConfig classifies it. */
 export type DynamicUpdateMode = 'read-only' | 'per-broker' | 'cluster-wide';
 
-/** Why a value is invalid, in Kafka's words. */
-export interface Complaint {
-  reason: string;
-  /** The value as Kafka's message shows it, when it is not the whole value (one element of a list). */
-  shown?: string;
-}
+/**
+ * Why a value is invalid, in Kafka's words: usually the reason of "Invalid value X for configuration Y:
+ * reason", but Kafka's list validator words some refusals as a whole message of its own.
+ */
+export type Complaint =
+  | {
+      reason: string;
+      /** The value as Kafka's message shows it, when it is not the whole value (one element of a list). */
+      shown?: string;
+    }
+  | { message: string };
 
 export interface Validator {
   /** The valid values as Kafka's documentation prints them: "[1,...]", "[compact, delete]". */
   readonly validValues: string;
+  /**
+   * Kafka's ConfigDef drops repeated list elements (keeping the first of each) before its list validator
+   * runs, so "compact,compact" is accepted as "compact".
+   */
+  readonly dropsDuplicates?: boolean;
   check(value: ConfigValue, name: string): Complaint | undefined;
 }
 
@@ -47,6 +57,11 @@ export interface ConfigDefinition {
   readonly validator?: Validator;
   readonly importance: Importance;
   readonly doc: string;
+  /**
+   * Kafka's internal configs (ConfigKey.internalConfig), meant for tests: accepted like any other, but
+   * DescribeConfigs lists them only where they are set.
+   */
+  readonly internal?: boolean;
 }
 
 export interface BrokerConfigDefinition extends ConfigDefinition {

@@ -73,13 +73,17 @@ export interface DescribedConfig {
   documentation: string | null;
 }
 
-/** All topic configs of a topic with the given overrides (as stored), in Kafka's definition order. */
+/**
+ * All topic configs of a topic with the given overrides (as stored), in Kafka's definition order; an
+ * internal config (internal.segment.bytes) only when the topic sets it, as Kafka lists them.
+ */
 export function describeTopicConfig(
   topicOverrides: Readonly<Record<string, string>>,
   broker: BrokerConfig,
 ): DescribedConfig[] {
   const values = effectiveTopicValues(topicOverrides, broker);
-  return TOPIC_CONFIGS.map((def) => {
+  const listed = TOPIC_CONFIGS.filter((def) => !def.internal || Object.hasOwn(topicOverrides, def.name));
+  return listed.map((def) => {
     const isSensitive = def.type === 'password';
     const value = isSensitive ? null : formatConfigValue(def.type, values.get(def.name) ?? null);
     const synonyms = def.serverDefault

@@ -21,6 +21,7 @@ export type TimestampType = (typeof TIMESTAMP_TYPES)[number];
  * retention.ms: no limit), and -2 in local.retention.* means "same as retention.*".
  */
 export interface TopicConfig {
+  /** Kafka's LogConfig.segmentSize(): internal.segment.bytes when set, else segment.bytes. */
   segmentBytes: number;
   segmentMs: number;
   segmentJitterMs: number;
@@ -130,6 +131,15 @@ export function effectiveTopicConfig(
   return typedTopicConfig(effectiveTopicValues(overrides, broker), broker.fsyncOnAppend);
 }
 
+/**
+ * internal.segment.bytes, Kafka's test-only override, wins over segment.bytes. Kafka accepts any int
+ * there, but the log takes only positive sizes: 1 already rolls before every append to a non-empty
+ * segment, which is all that 0 or less could mean.
+ */
+function segmentSize(internalSegmentBytes: number | null, segmentBytes: number): number {
+  return internalSegmentBytes === null ? segmentBytes : Math.max(1, internalSegmentBytes);
+}
+
 /** Typed view of a complete map of topic config values. */
 export function typedTopicConfig(
   values: ReadonlyMap<string, ConfigValue>,
@@ -142,7 +152,7 @@ export function typedTopicConfig(
   // Kafka lower-cases the policies when it reads them, though the validator only lets lower case through.
   const policies = (get('cleanup.policy') as readonly string[]).map((policy) => policy.toLowerCase());
   return {
-    segmentBytes: num('segment.bytes'),
+    segmentBytes: segmentSize(get('internal.segment.bytes') as number | null, num('segment.bytes')),
     segmentMs: long('segment.ms'),
     segmentJitterMs: long('segment.jitter.ms'),
     segmentIndexBytes: num('segment.index.bytes'),

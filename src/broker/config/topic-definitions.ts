@@ -1,7 +1,9 @@
-// Topic configs: Apache Kafka 4.0's LogConfig, in Kafka's order, with types, defaults, valid values and
+// Topic configs: Apache Kafka 4.3.1's LogConfig, in Kafka's order, with types, defaults, valid values and
 // the broker config that supplies each default ("Server Default Property"). Checked against the
-// ConfigDef of the kafka-storage 4.0.0 jar. Kafka 4 dropped message.format.version,
+// ConfigDef of the kafka-storage 4.3.1 jar. Kafka 4 dropped message.format.version,
 // message.downconversion.enable and message.timestamp.difference.max.ms, so they are unknown here too.
+// segment.bytes has Kafka's 1 MiB minimum (KIP-1030); tests that need tiny segments set Kafka's internal
+// internal.segment.bytes instead, which has no minimum and takes precedence.
 import type { ConfigValue, TopicConfigDefinition } from './definitions.ts';
 import { atLeast, between, levelOrDefault, listOf, oneOf, throttledReplicas } from './validators.ts';
 
@@ -25,7 +27,7 @@ function topic(
 
 // biome-ignore format: one definition per line reads as a table
 export const TOPIC_CONFIGS: readonly TopicConfigDefinition[] = [
-  topic('segment.bytes', 'int', 1073741824, 'log.segment.bytes', 'Size at which a log segment is closed and a new one started.', atLeast(14)),
+  topic('segment.bytes', 'int', 1073741824, 'log.segment.bytes', 'Size at which a log segment is closed and a new one started.', atLeast(1048576)),
   topic('segment.ms', 'long', WEEK_MS, 'log.roll.ms', 'Time after which a segment is rolled even if it is not full, so that retention can delete or compact it.', atLeast(1)),
   topic('segment.jitter.ms', 'long', 0n, 'log.roll.jitter.ms', 'Largest random amount subtracted from segment.ms, to spread segment rolls over time.', atLeast(0)),
   topic('segment.index.bytes', 'int', 10485760, 'log.index.size.max.bytes', 'Size of the offset index preallocated for each segment.', atLeast(4)),
@@ -58,6 +60,7 @@ export const TOPIC_CONFIGS: readonly TopicConfigDefinition[] = [
   topic('local.retention.bytes', 'long', -2n, 'log.local.retention.bytes', 'Local retention size when tiered storage is on; -2 means retention.bytes.', atLeast(-2)),
   topic('remote.log.copy.disable', 'boolean', false, undefined, 'Stops copying segments to tiered storage while keeping what is there.'),
   topic('remote.log.delete.on.disable', 'boolean', false, undefined, 'Deletes tiered data when tiered storage is turned off for the topic.'),
+  { ...topic('internal.segment.bytes', 'int', null, undefined, 'For tests only: a segment size that replaces segment.bytes, without its 1 MiB minimum.'), internal: true },
 ];
 
 const BY_NAME = new Map(TOPIC_CONFIGS.map((def) => [def.name, def]));

@@ -1,5 +1,5 @@
 // Kafka's ConfigDef validators (Range, ValidString, ValidList, the compression level and throttled
-// replica validators), with Kafka's wording so that errors read the same as Kafka's.
+// replica validators), with Kafka 4.3.1's wording so that errors read the same as Kafka's.
 import type { ConfigValue, Validator } from './definitions.ts';
 
 type Bound = number | bigint;
@@ -41,18 +41,44 @@ export function oneOf(...allowed: string[]): Validator {
   };
 }
 
-/** Kafka's ValidList.in: every element is one of the given values (an empty list is valid). */
-export function listOf(...allowed: string[]): Validator {
+/**
+ * Kafka's ValidList: a list whose elements are each non-empty and, when `allowed` names any, one of them
+ * (case-sensitive); an empty list is valid only when `emptyAllowed`. Repeated elements were already
+ * dropped by the parser (dropsDuplicates), as Kafka's ConfigDef does before validating.
+ */
+function validList(allowed: readonly string[], emptyAllowed: boolean): Validator {
+  const listed = `[${allowed.join(', ')}]`;
   const reason = `String must be one of: ${allowed.join(', ')}`;
   return {
-    validValues: `[${allowed.join(', ')}]`,
-    check(value) {
+    validValues: allowed.length > 0 ? listed : '',
+    dropsDuplicates: true,
+    check(value, name) {
       if (!Array.isArray(value)) return undefined;
-      const bad = value.find((element) => !allowed.includes(element));
-      return bad === undefined ? undefined : { reason, shown: bad };
+      if (value.length === 0 && !emptyAllowed) {
+        const valid = allowed.length > 0 ? listed : 'any non-empty value';
+        return { message: `Configuration '${name}' must not be empty. Valid values include: ${valid}` };
+      }
+      for (const element of value) {
+        if (element === '') return { message: `Configuration '${name}' values must not be empty.` };
+        if (allowed.length > 0 && !allowed.includes(element)) return { reason, shown: element };
+      }
+      return undefined;
     },
   };
 }
+
+/** Kafka's ValidList.in(values…): every element is one of the given values; an empty list is valid. */
+export function listOf(...allowed: string[]): Validator {
+  return validList(allowed, true);
+}
+
+/** Kafka's ValidList.in(false, values…): a non-empty list of the given values. */
+export function nonEmptyListOf(...allowed: string[]): Validator {
+  return validList(allowed, false);
+}
+
+/** Kafka's ValidList.anyNonDuplicateValues(false, …): any non-empty list of non-empty elements. */
+export const nonEmptyList: Validator = validList([], false);
 
 /** The gzip level validator: a level in [min, max], or the codec's default marker. */
 export function levelOrDefault(min: number, max: number, defaultLevel: number): Validator {

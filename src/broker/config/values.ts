@@ -1,6 +1,6 @@
 // Parsing and printing config values exactly as Kafka's ConfigDef does (parseType, convertToString),
 // so that error messages and DescribeConfigs values match what Kafka users see.
-import type { ConfigDefinition, ConfigType, ConfigValue } from './definitions.ts';
+import type { Complaint, ConfigDefinition, ConfigType, ConfigValue } from './definitions.ts';
 import { ConfigError } from './errors.ts';
 
 const INTEGER = /^[+-]?\d+$/;
@@ -20,13 +20,22 @@ export function invalidValueMessage(name: string, shown: string, reason: string)
  * its validator. Throws a ConfigError whose message is Kafka's.
  */
 export function parseConfigValue(def: ConfigDefinition, raw: string): ConfigValue {
-  const value = parseType(def, raw);
+  const parsed = parseType(def, raw);
+  const value = def.validator?.dropsDuplicates && Array.isArray(parsed) ? [...new Set(parsed)] : parsed;
   const complaint = def.validator?.check(value, def.name);
-  if (complaint) {
-    const shown = complaint.shown ?? messageValue(value);
-    throw new ConfigError(invalidValueMessage(def.name, shown, complaint.reason), def.name);
-  }
+  if (complaint) throw new ConfigError(complaintMessage(def.name, def.type, value, complaint), def.name);
   return value;
+}
+
+/** The whole message of a validator's complaint about `value`, given as configuration `name`. */
+export function complaintMessage(
+  name: string,
+  type: ConfigType,
+  value: ConfigValue,
+  complaint: Complaint,
+): string {
+  if ('message' in complaint) return complaint.message;
+  return invalidValueMessage(name, complaint.shown ?? messageValue(type, value), complaint.reason);
 }
 
 function parseType(def: ConfigDefinition, raw: string): ConfigValue {
@@ -81,10 +90,10 @@ export function formatConfigValue(type: ConfigType, value: ConfigValue): string 
   return String(value);
 }
 
-/** A value as Java's toString prints it inside an error message (lists in brackets). */
-function messageValue(value: ConfigValue): string {
+/** A value as Java's toString prints it inside an error message (lists in brackets, doubles as 2.0). */
+function messageValue(type: ConfigType, value: ConfigValue): string {
   if (Array.isArray(value)) return `[${value.join(', ')}]`;
-  if (typeof value === 'number' && !Number.isInteger(value)) return javaDoubleToString(value);
+  if (type === 'double' && typeof value === 'number') return javaDoubleToString(value);
   return String(value);
 }
 
@@ -127,7 +136,7 @@ const TYPE_WORDS: Record<ConfigType, string> = {
 
 /** "how to fix" for a broker config error: the expected type, valid values and the default. */
 export function expectation(def: ConfigDefinition): string {
-  const valid = def.validator ? ` in ${def.validator.validValues}` : '';
+  const valid = def.validator?.validValues ? ` in ${def.validator.validValues}` : '';
   const fallback = formatConfigValue(def.type, def.default);
   const remedy =
     fallback === null ? 'or remove the line' : `or remove the line to use the default (${fallback})`;

@@ -121,7 +121,12 @@ describe('Kafka precedence of synonyms, converted to milliseconds once', () => {
   test('log.dirs > log.dir, both comma-separated', () => {
     assert.deepEqual(config({ 'log.dir': '/a' }).logDirs, ['/a']);
     assert.deepEqual(config({ 'log.dir': '/a', 'log.dirs': '/b , /c' }).logDirs, ['/b', '/c']);
-    rejects({ 'log.dirs': ' ' }, 'At least one log directory must be defined via log.dirs or log.dir.');
+    assert.deepEqual(config({ 'log.dirs': '/b,/c,/b' }).logDirs, ['/b', '/c']);
+    rejects(
+      { 'log.dirs': ' ' },
+      "Configuration 'log.dirs' must not be empty. Valid values include: any non-empty value; set log.dirs to a comma-separated list, or remove the line",
+    );
+    rejects({ 'log.dir': '/a,' }, /^Configuration 'log\.dir' values must not be empty\.; /);
   });
 
   test('each log.* setting becomes the matching topic default', () => {
@@ -180,6 +185,32 @@ describe('bad values are one-line errors that say how to fix them', () => {
       /^Invalid value -1 for configuration message\.max\.bytes: Value must be at least 0;/,
     );
     rejects({ 'node.id': '-1' }, /^Invalid value -1 for configuration node\.id: Value must be at least 0;/);
+    rejects(
+      { 'log.cleaner.min.cleanable.ratio': '2' },
+      /^Invalid value 2\.0 for configuration log\.cleaner\.min\.cleanable\.ratio: Value must be no more than 1;/,
+    );
+  });
+
+  test("Kafka 4.3.1's list rules: no empty elements, some lists not empty, repeats dropped", () => {
+    rejects(
+      { 'process.roles': '' },
+      /^Configuration 'process\.roles' must not be empty\. Valid values include: \[broker, controller\];/,
+    );
+    rejects(
+      { 'log.cleanup.policy': 'compact,' },
+      /^Configuration 'log\.cleanup\.policy' values must not be empty\.;/,
+    );
+    rejects(
+      { 'controller.listener.names': ' ' },
+      /^Configuration 'controller\.listener\.names' must not be empty\. Valid values include: any non-empty value;/,
+    );
+    assert.deepEqual(config({ 'log.cleanup.policy': 'compact,compact' }).values.get('log.cleanup.policy'), [
+      'compact',
+    ]);
+    assert.deepEqual(config({ 'log.cleanup.policy': '' }).topicDefaults.cleanupPolicy, {
+      delete: false,
+      compact: false,
+    });
   });
 
   test('values with newlines stay on one line', () => {

@@ -1,5 +1,5 @@
-// The definition tables against Apache Kafka 4.0.0: the rows below are what Kafka's own ConfigDef
-// (kafka-storage, kafka-server and core 4.0.0 jars) reports for each name: type, default as a string,
+// The definition tables against Apache Kafka 4.3.1: the rows below are what Kafka's own ConfigDef
+// (kafka-storage, kafka-server and core 4.3.1 jars) reports for each name: type, default as a string,
 // valid values, and DynamicBrokerConfig's update mode. Nagare's few deliberate differences are listed.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
@@ -12,11 +12,11 @@ const KAFKA_BROKER_CONFIGS: [string, string, string | null, string, string][] = 
   ['node.id', 'int', '<none>', '[0,...]', 'read-only'],
   ['broker.id', 'int', '-1', '', 'read-only'],
   ['process.roles', 'list', '<none>', '[broker, controller]', 'read-only'],
-  ['controller.listener.names', 'string', null, '', 'read-only'],
+  ['controller.listener.names', 'list', '<none>', '', 'read-only'],
   ['controller.quorum.voters', 'list', '', 'non-empty list', 'read-only'],
   ['controller.quorum.bootstrap.servers', 'list', '', 'non-empty list', 'read-only'],
-  ['listeners', 'string', 'PLAINTEXT://:9092', '', 'per-broker'],
-  ['advertised.listeners', 'string', null, '', 'read-only'],
+  ['listeners', 'list', 'PLAINTEXT://:9092', '', 'per-broker'],
+  ['advertised.listeners', 'list', null, '', 'read-only'],
   [
     'listener.security.protocol.map',
     'string',
@@ -30,8 +30,8 @@ const KAFKA_BROKER_CONFIGS: [string, string, string | null, string, string][] = 
   ['socket.receive.buffer.bytes', 'int', '102400', '', 'read-only'],
   ['num.network.threads', 'int', '3', '[1,...]', 'cluster-wide'],
   ['num.io.threads', 'int', '8', '[1,...]', 'cluster-wide'],
-  ['log.dirs', 'string', null, '', 'read-only'],
-  ['log.dir', 'string', '/tmp/kafka-logs', '', 'read-only'],
+  ['log.dirs', 'list', null, '', 'read-only'],
+  ['log.dir', 'list', '/tmp/kafka-logs', '', 'read-only'],
   ['num.partitions', 'int', '1', '[1,...]', 'read-only'],
   ['default.replication.factor', 'int', '1', '', 'read-only'],
   ['auto.create.topics.enable', 'boolean', 'true', '', 'read-only'],
@@ -105,7 +105,7 @@ const KAFKA_BROKER_CONFIGS: [string, string, string | null, string, string][] = 
 ];
 
 const KAFKA_TOPIC_CONFIGS: [string, string, string | null, string][] = [
-  ['segment.bytes', 'int', '1073741824', '[14,...]'],
+  ['segment.bytes', 'int', '1073741824', '[1048576,...]'],
   ['segment.ms', 'long', '604800000', '[1,...]'],
   ['segment.jitter.ms', 'long', '0', '[0,...]'],
   ['segment.index.bytes', 'int', '10485760', '[4,...]'],
@@ -148,12 +148,17 @@ const KAFKA_TOPIC_CONFIGS: [string, string, string | null, string][] = [
   ['local.retention.bytes', 'long', '-2', '[-2,...]'],
   ['remote.log.copy.disable', 'boolean', 'false', ''],
   ['remote.log.delete.on.disable', 'boolean', 'false', ''],
+  ['internal.segment.bytes', 'int', null, ''],
 ];
 
-/** Where Nagare differs on purpose: a single node needs no id or roles, and KRaft voters are ignored. */
+/**
+ * Where Nagare differs on purpose: a single node needs no id, roles or controller listener, and KRaft
+ * voters are ignored (Kafka checks each is {id}@{host}:{port} or {host}:{port}).
+ */
 const NAGARE_DIFFERENCES: Record<string, [string | null, string]> = {
   'node.id': ['1', '[0,...]'],
   'process.roles': ['broker,controller', '[broker, controller]'],
+  'controller.listener.names': [null, ''],
   'controller.quorum.voters': ['', ''],
   'controller.quorum.bootstrap.servers': ['', ''],
 };
@@ -162,7 +167,7 @@ function facts(def: ConfigDefinition): [string, string | null, string] {
   return [def.type, formatConfigValue(def.type, def.default), def.validator?.validValues ?? ''];
 }
 
-test("broker definitions have Kafka 4.0's types, defaults, valid values and update modes", () => {
+test("broker definitions have Kafka 4.3.1's types, defaults, valid values and update modes", () => {
   const expected = KAFKA_BROKER_CONFIGS.map(([name, type, fallback, valid, mode]) => {
     const [ourDefault, ourValid] = NAGARE_DIFFERENCES[name] ?? [fallback, valid];
     return [name, type, ourDefault, ourValid, mode];
@@ -175,7 +180,7 @@ test("broker definitions have Kafka 4.0's types, defaults, valid values and upda
   assert.deepEqual(actual, expected);
 });
 
-test("topic definitions have Kafka 4.0's names, order, types, defaults and valid values", () => {
+test("topic definitions have Kafka 4.3.1's names, order, types, defaults and valid values", () => {
   assert.deepEqual(
     TOPIC_CONFIGS.map((def) => [def.name, ...facts(def)]),
     KAFKA_TOPIC_CONFIGS,

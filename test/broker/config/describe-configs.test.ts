@@ -1,5 +1,5 @@
-// Expected entries are what Kafka 4.0.0's ConfigHelper returned for the same static, dynamic and topic
-// settings (written as "source:name=value" synonyms).
+// Expected entries are what Kafka's ConfigHelper (4.0.0, and 4.3.1 for internal.segment.bytes, lists and
+// types) returned for the same static, dynamic and topic settings (written as "source:name=value" synonyms).
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { parseBrokerConfig } from '../../../src/broker/config/broker-config.ts';
@@ -118,6 +118,27 @@ describe('describeTopicConfig', () => {
     assert.equal(entries.get('min.cleanable.dirty.ratio')?.value, '0.1');
   });
 
+  test('the internal internal.segment.bytes is listed only where the topic sets it', () => {
+    const broker = parseBrokerConfig({}).config;
+    assert.equal(byName(describeTopicConfig({}, broker)).has('internal.segment.bytes'), false);
+    const entries = byName(describeTopicConfig({ 'internal.segment.bytes': '1000' }, broker));
+    assert.equal(entries.size, 34);
+    const entry = entries.get('internal.segment.bytes');
+    assert.equal(summary(entry), '1000 | 1 | 1:internal.segment.bytes=1000');
+    assert.equal(entry?.configType, CONFIG_TYPE.INT);
+    assert.equal(summary(entries.get('segment.bytes')), '1073741824 | 5 | 5:log.segment.bytes=1073741824');
+  });
+
+  test('a list override is shown without its repeats', () => {
+    const entries = byName(
+      describeTopicConfig({ 'cleanup.policy': 'compact,compact,delete' }, parseBrokerConfig({}).config),
+    );
+    assert.equal(
+      summary(entries.get('cleanup.policy')),
+      'compact,delete | 1 | 1:cleanup.policy=compact,delete 5:log.cleanup.policy=delete',
+    );
+  });
+
   test('flags, types and documentation', () => {
     const entries = byName(describeTopicConfig({}, parseBrokerConfig({}).config));
     for (const entry of entries.values()) {
@@ -191,6 +212,8 @@ describe('describeBrokerConfig', () => {
     assert.equal(entries.get('log.dirs')?.readOnly, true);
     assert.equal(entries.get('message.max.bytes')?.readOnly, false);
     assert.equal(entries.get('offsets.topic.replication.factor')?.configType, CONFIG_TYPE.SHORT);
+    assert.equal(entries.get('listeners')?.configType, CONFIG_TYPE.LIST);
+    assert.equal(entries.get('log.dirs')?.configType, CONFIG_TYPE.LIST);
   });
 
   test('an unknown static key is listed as Kafka lists it: sensitive, no value, unknown type', () => {

@@ -120,7 +120,25 @@ describe('listeners in the broker config', () => {
     );
     assert.throws(
       () => parseBrokerConfig({ listeners: '' }),
-      /^ConfigError: Invalid value {2}for configuration listeners: at least one broker listener is needed, e\.g\. PLAINTEXT:\/\/:9092$/,
+      /^ConfigError: Configuration 'listeners' must not be empty\. Valid values include: any non-empty value; /,
+    );
+    assert.throws(
+      () => parseBrokerConfig({ 'advertised.listeners': 'PLAINTEXT://h:9092,' }),
+      /^ConfigError: Configuration 'advertised\.listeners' values must not be empty\.; /,
+    );
+    assert.throws(
+      () => parseBrokerConfig({ listeners: 'CONTROLLER://:9093', 'controller.listener.names': 'CONTROLLER' }),
+      /^ConfigError: Invalid value CONTROLLER:\/\/:9093 for configuration listeners: at least one broker listener is needed, e\.g\. PLAINTEXT:\/\/:9092$/,
+    );
+  });
+
+  test('a repeated entry counts once, as Kafka drops repeated list elements', () => {
+    const { listeners: opened } = parseBrokerConfig({
+      listeners: 'PLAINTEXT://:9092, PLAINTEXT://:9092',
+    }).config;
+    assert.deepEqual(
+      opened.map((listener) => listener.name),
+      ['PLAINTEXT'],
     );
   });
 

@@ -11,7 +11,7 @@ function invalid(message: string) {
   return { ok: false, errorCode: ERRORS.INVALID_CONFIG.code, message };
 }
 
-test("the topic configs are Kafka 4.0's, in Kafka's order", () => {
+test("the topic configs are Kafka 4.3.1's, in Kafka's order", () => {
   assert.deepEqual(
     TOPIC_CONFIGS.map((def) => def.name),
     [
@@ -48,6 +48,7 @@ test("the topic configs are Kafka 4.0's, in Kafka's order", () => {
       'local.retention.bytes',
       'remote.log.copy.disable',
       'remote.log.delete.on.disable',
+      'internal.segment.bytes',
     ],
   );
 });
@@ -56,7 +57,7 @@ describe('validateTopicConfigs', () => {
   test('accepts valid overrides', () => {
     assert.deepEqual(
       validateTopicConfigs(
-        { 'retention.ms': '-1', 'cleanup.policy': 'compact,delete', 'segment.bytes': '14' },
+        { 'retention.ms': '-1', 'cleanup.policy': 'compact,delete', 'segment.bytes': '1048576' },
         broker,
       ),
       { ok: true },
@@ -94,6 +95,38 @@ describe('validateTopicConfigs', () => {
     assert.deepEqual(
       validateTopicConfigs({ 'max.message.bytes': 'lots' }, broker),
       invalid('Invalid value lots for configuration max.message.bytes: Not a number of type INT'),
+    );
+  });
+
+  test("segment.bytes has Kafka 4's 1 MiB minimum; internal.segment.bytes, for tests, has none", () => {
+    assert.deepEqual(
+      validateTopicConfigs({ 'segment.bytes': '1000' }, broker),
+      invalid('Invalid value 1000 for configuration segment.bytes: Value must be at least 1048576'),
+    );
+    assert.deepEqual(
+      validateTopicConfigs({ 'segment.bytes': '1048575' }, broker),
+      invalid('Invalid value 1048575 for configuration segment.bytes: Value must be at least 1048576'),
+    );
+    assert.deepEqual(validateTopicConfigs({ 'segment.bytes': '1048576' }, broker), { ok: true });
+    assert.deepEqual(validateTopicConfigs({ 'internal.segment.bytes': '1000' }, broker), { ok: true });
+    assert.deepEqual(validateTopicConfigs({ 'internal.segment.bytes': '-5' }, broker), { ok: true });
+    // The override does not lift the check of segment.bytes itself.
+    assert.deepEqual(
+      validateTopicConfigs({ 'internal.segment.bytes': '2000', 'segment.bytes': '1000' }, broker),
+      invalid('Invalid value 1000 for configuration segment.bytes: Value must be at least 1048576'),
+    );
+    assert.deepEqual(
+      validateTopicConfigs({ 'internal.segment.bytes': 'abc' }, broker),
+      invalid('Invalid value abc for configuration internal.segment.bytes: Not a number of type INT'),
+    );
+  });
+
+  test("lists follow Kafka 4.3.1's ValidList: repeats dropped, empty elements refused", () => {
+    assert.deepEqual(validateTopicConfigs({ 'cleanup.policy': 'compact,compact' }, broker), { ok: true });
+    assert.deepEqual(validateTopicConfigs({ 'cleanup.policy': '' }, broker), { ok: true });
+    assert.deepEqual(
+      validateTopicConfigs({ 'cleanup.policy': 'compact,' }, broker),
+      invalid("Configuration 'cleanup.policy' values must not be empty."),
     );
   });
 
@@ -142,6 +175,19 @@ describe('effectiveTopicConfig', () => {
     assert.equal(t.flushMessages, 1);
     assert.equal(t.flushMs, Number.POSITIVE_INFINITY);
     assert.equal(t.maxMessageBytes, 100);
+  });
+
+  test("internal.segment.bytes replaces segment.bytes, as Kafka's LogConfig.segmentSize()", () => {
+    assert.equal(effectiveTopicConfig({ 'internal.segment.bytes': '1000' }, broker).segmentBytes, 1000);
+    assert.equal(
+      effectiveTopicConfig({ 'internal.segment.bytes': '1000', 'segment.bytes': '2000000' }, broker)
+        .segmentBytes,
+      1000,
+    );
+    assert.equal(effectiveTopicConfig({ 'segment.bytes': '2000000' }, broker).segmentBytes, 2000000);
+    // Kafka takes any int; the log gets the smallest size it accepts, which rolls before every append.
+    assert.equal(effectiveTopicConfig({ 'internal.segment.bytes': '0' }, broker).segmentBytes, 1);
+    assert.equal(effectiveTopicConfig({ 'internal.segment.bytes': '-5' }, broker).segmentBytes, 1);
   });
 
   test('an empty cleanup.policy removes nothing', () => {

@@ -20,14 +20,33 @@ function plain(type: ConfigType): ConfigDefinition {
   return { name: 'x', type, default: null, importance: 'low', doc: '' };
 }
 
-// Expected messages were produced by Kafka 4.0.0's LogConfig.validate on the same inputs.
+// Expected messages were produced by Kafka 4.3.1's ConfigDef (LogConfig's definitions) on the same inputs.
 describe('parseConfigValue gives Kafka messages', () => {
   const cases: [string, string, string][] = [
     ['retention.ms', 'abc', 'Invalid value abc for configuration retention.ms: Not a number of type LONG'],
     ['retention.ms', '-5', 'Invalid value -5 for configuration retention.ms: Value must be at least -1'],
     ['retention.ms', '1e3', 'Invalid value 1e3 for configuration retention.ms: Not a number of type LONG'],
     ['retention.ms', '0x10', 'Invalid value 0x10 for configuration retention.ms: Not a number of type LONG'],
-    ['segment.bytes', '10', 'Invalid value 10 for configuration segment.bytes: Value must be at least 14'],
+    [
+      'segment.bytes',
+      '10',
+      'Invalid value 10 for configuration segment.bytes: Value must be at least 1048576',
+    ],
+    [
+      'segment.bytes',
+      '1048575',
+      'Invalid value 1048575 for configuration segment.bytes: Value must be at least 1048576',
+    ],
+    [
+      'internal.segment.bytes',
+      '2147483648',
+      'Invalid value 2147483648 for configuration internal.segment.bytes: Not a number of type INT',
+    ],
+    [
+      'internal.segment.bytes',
+      '',
+      'Invalid value  for configuration internal.segment.bytes: Not a number of type INT',
+    ],
     [
       'segment.bytes',
       '99999999999',
@@ -48,11 +67,9 @@ describe('parseConfigValue gives Kafka messages', () => {
       'foo',
       'Invalid value foo for configuration cleanup.policy: String must be one of: compact, delete',
     ],
-    [
-      'cleanup.policy',
-      'compact,,delete',
-      'Invalid value  for configuration cleanup.policy: String must be one of: compact, delete',
-    ],
+    ['cleanup.policy', 'compact,,delete', "Configuration 'cleanup.policy' values must not be empty."],
+    ['cleanup.policy', ',', "Configuration 'cleanup.policy' values must not be empty."],
+    ['cleanup.policy', 'delete,', "Configuration 'cleanup.policy' values must not be empty."],
     [
       'cleanup.policy',
       'Compact',
@@ -82,6 +99,16 @@ describe('parseConfigValue gives Kafka messages', () => {
       'min.cleanable.dirty.ratio',
       '1.5',
       'Invalid value 1.5 for configuration min.cleanable.dirty.ratio: Value must be no more than 1',
+    ],
+    [
+      'min.cleanable.dirty.ratio',
+      '2',
+      'Invalid value 2.0 for configuration min.cleanable.dirty.ratio: Value must be no more than 1',
+    ],
+    [
+      'min.cleanable.dirty.ratio',
+      '-1',
+      'Invalid value -1.0 for configuration min.cleanable.dirty.ratio: Value must be at least 0',
     ],
     [
       'min.cleanable.dirty.ratio',
@@ -124,6 +151,7 @@ describe('parseConfigValue accepts what Kafka accepts', () => {
     assert.equal(parseConfigValue(def('flush.messages'), '9223372036854775807'), 2n ** 63n - 1n);
     assert.equal(parseConfigValue(def('retention.bytes'), '-100'), -100n);
     assert.equal(parseConfigValue(def('segment.bytes'), '2147483647'), 2147483647);
+    assert.equal(parseConfigValue(def('segment.bytes'), '1048576'), 1048576);
     assert.equal(parseConfigValue(plain('short'), '-32768'), -32768);
     assert.throws(() => parseConfigValue(plain('short'), '32768'), /Not a number of type SHORT/);
   });
@@ -141,10 +169,22 @@ describe('parseConfigValue accepts what Kafka accepts', () => {
     assert.equal(parseConfigValue(def('preallocate'), 'False'), false);
   });
 
+  test('internal.segment.bytes: any int, without the 1 MiB minimum of segment.bytes', () => {
+    for (const size of [1000, 14, 0, -5, 2147483647]) {
+      assert.equal(parseConfigValue(def('internal.segment.bytes'), String(size)), size);
+    }
+  });
+
   test('lists: split on commas with the blanks around them; empty text is an empty list', () => {
     assert.deepEqual(parseConfigValue(def('cleanup.policy'), ' compact , delete '), ['compact', 'delete']);
     assert.deepEqual(parseConfigValue(def('cleanup.policy'), ''), []);
     assert.deepEqual(parseConfigValue(plain('list'), 'a,,b,'), ['a', '', 'b', '']);
+    // Kafka drops repeats before its list validator runs, keeping the first of each.
+    assert.deepEqual(parseConfigValue(def('cleanup.policy'), 'delete,compact,delete'), ['delete', 'compact']);
+    assert.deepEqual(parseConfigValue(def('leader.replication.throttled.replicas'), '0:1,0:1'), [
+      '0:1',
+      '0:1',
+    ]);
     assert.deepEqual(parseConfigValue(def('leader.replication.throttled.replicas'), '*'), ['*']);
     assert.deepEqual(parseConfigValue(def('leader.replication.throttled.replicas'), '0:1, 1:1'), [
       '0:1',

@@ -128,7 +128,7 @@ test(`compaction survives ${ROUNDS} kill -9 at random moments`, async (t) => {
   await withRawClient(broker.port, (client) =>
     createTopic(client, TOPIC, 1, {
       'cleanup.policy': 'compact',
-      'segment.bytes': '8192',
+      'internal.segment.bytes': '8192',
       'min.cleanable.dirty.ratio': '0.01',
       'delete.retention.ms': '0',
     }),

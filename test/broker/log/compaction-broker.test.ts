@@ -138,7 +138,9 @@ test(`compaction of ${RECORDS} records over ${KEYS} keys keeps the latest value 
 
 test('a topic switched to cleanup.policy=compact by AlterConfigs is cleaned', async () => {
   const topic = 'switched';
-  await withRawClient(nagare.port, (client) => createTopic(client, topic, 1, { 'segment.bytes': '1024' }));
+  await withRawClient(nagare.port, (client) =>
+    createTopic(client, topic, 1, { 'internal.segment.bytes': '1024' }),
+  );
   const batches = Array.from({ length: 40 }, (_, i) =>
     buildBatchSync({
       records: [

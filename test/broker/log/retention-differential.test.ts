@@ -129,19 +129,22 @@ describe('differential: retention', { skip: requireInCI(pairMissing()) }, () => 
               buildBatchSync({ records: [{ value, timestamp: BigInt(Date.now()) }] }),
             );
           }
-          // A pass may have run while producing: wait for the start to stay put over several passes.
+          // A pass may have run while producing: wait for the start to stay put over several passes, and
+          // for the high watermark to cover every append (Kafka may advance it just after answering).
           let earliest = -1n;
+          let latest = -1n;
           let since = Date.now();
           await eventually(
             async () => {
               const now = await listOffset(client, topic, -2n);
+              latest = await listOffset(client, topic, -1n);
               if (now !== earliest) [earliest, since] = [now, Date.now()];
-              return earliest > 0n && Date.now() - since > 1_500;
+              return earliest > 0n && latest === 30n && Date.now() - since > 1_500;
             },
             20_000,
             'retention by size',
           );
-          return { earliest, latest: await listOffset(client, topic, -1n) };
+          return { earliest, latest };
         }),
     });
     assert.equal(reference.latest, 30n);

@@ -39,10 +39,6 @@ export function partitionCount(partitions: TopicPartitions): number {
   return n;
 }
 
-export function hasPartition(partitions: TopicPartitions, topicId: string, partition: number): boolean {
-  return partitions.get(topicId)?.has(partition) ?? false;
-}
-
 export function samePartitions(a: TopicPartitions, b: TopicPartitions): boolean {
   if (a === b) return true;
   if (a.size !== b.size) return false;
@@ -103,23 +99,8 @@ export class PartitionsBuilder {
     return this;
   }
 
-  has(topicId: string, partition: number): boolean {
-    return this.map.get(topicId)?.has(partition) ?? false;
-  }
-
   hasTopic(topicId: string): boolean {
     return this.map.has(topicId);
-  }
-
-  /** The highest partition held of a topic (the topic must be held). */
-  highest(topicId: string): number {
-    return Math.max(...this.map.get(topicId)!);
-  }
-
-  get size(): number {
-    let n = 0;
-    for (const set of this.map.values()) n += set.size;
-    return n;
   }
 
   build(): TopicPartitions {

@@ -8,9 +8,10 @@
 //   1. every member keeps the partitions of its previous assignment it still subscribes to;
 //   2. the partitions nobody holds go, most constrained topic first, to the least loaded subscriber;
 //   3. while a partition can move to a subscriber holding at least two fewer partitions than its holder,
-//      one moves, always from the most loaded member that can give one. Each move lowers the sum of
-//      squared loads, so this ends; when it does, no single move can improve the balance. With identical subscriptions that means
-//      the loads differ by at most one, and a member only ever gives up partitions above its new share.
+//      one moves, always from the most loaded member that can give one, and preferably one it got in
+//      step 2. Each move lowers the sum of squared loads, so this ends; when it does, no single move can
+//      improve the balance. With identical subscriptions the loads then differ by at most one, and a
+//      member only gives up partitions above its new share.
 import { PartitionsBuilder, type TopicPartitions } from '../topic-partitions.ts';
 import { type AssignmentSpec, type ConsumerGroupAssignor, membersInIdOrder } from './assignor.ts';
 
@@ -92,14 +93,26 @@ export const uniformAssignor: ConsumerGroupAssignor = {
       }
       return best;
     };
+    const movablePartition = (holder: number, topicId: string): number => {
+      const topicOwners = owners.get(topicId)!;
+      const previous = members[holder].previous.get(topicId);
+      let highest = -1;
+      for (let partition = topicOwners.length - 1; partition >= 0; partition--) {
+        if (topicOwners[partition] !== holder) continue;
+        if (!previous?.has(partition)) return partition;
+        if (highest === -1) highest = partition;
+      }
+      return highest;
+    };
     for (;;) {
       const byLoad = members.map((_, index) => index).sort((a, b) => loads[b] - loads[a] || a - b);
       let moved = false;
       for (const holder of byLoad) {
         const move = bestMove(holder);
         if (!move) continue;
-        // The highest partition moves, leaving each holder its low, contiguous ones.
-        const partition = holdings[holder].highest(move.topicId);
+        // A partition the holder got in step 2 moves first (it never consumed it), else its highest,
+        // leaving it its low, contiguous ones.
+        const partition = movablePartition(holder, move.topicId);
         take(holder, move.topicId, partition);
         give(move.target, move.topicId, partition);
         moved = true;

@@ -1,0 +1,4 @@
+import { confluentKafka } from './group-clients.ts';
+import { defineGroupScenario } from './group-scenario.ts';
+
+defineGroupScenario(confluentKafka);

@@ -1,0 +1,4 @@
+import { javaConsumer } from './group-clients.ts';
+import { defineGroupScenario } from './group-scenario.ts';
+
+defineGroupScenario(javaConsumer);

@@ -1,0 +1,4 @@
+import { javaCooperative } from './group-clients.ts';
+import { defineGroupScenario } from './group-scenario.ts';
+
+defineGroupScenario(javaCooperative);

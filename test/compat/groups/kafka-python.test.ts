@@ -1,0 +1,4 @@
+import { kafkaPython } from './group-clients.ts';
+import { defineGroupScenario } from './group-scenario.ts';
+
+defineGroupScenario(kafkaPython);

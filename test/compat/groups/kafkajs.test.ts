@@ -1,0 +1,4 @@
+import { kafkajs } from './group-clients.ts';
+import { defineGroupScenario } from './group-scenario.ts';
+
+defineGroupScenario(kafkajs);

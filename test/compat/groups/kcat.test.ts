@@ -1,0 +1,4 @@
+import { kcat } from './group-clients.ts';
+import { defineGroupScenario } from './group-scenario.ts';
+
+defineGroupScenario(kcat);

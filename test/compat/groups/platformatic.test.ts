@@ -1,0 +1,4 @@
+import { platformatic } from './group-clients.ts';
+import { defineGroupScenario } from './group-scenario.ts';
+
+defineGroupScenario(platformatic);
