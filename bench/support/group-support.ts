@@ -1,6 +1,6 @@
 // Whether a broker serves consumer groups of a protocol, from the APIs it advertises: the group benchmark
-// measures what both brokers serve (a Kafka started with group.coordinator.rebalance.protocols=classic
-// has no KIP-848) and says what it left out.
+// measures what both brokers serve and says what it left out (a broker too old for KIP-848 lacks
+// ConsumerGroupHeartbeat).
 import { apiVersionsV3 } from '@platformatic/kafka';
 import { withConnection } from '../../test/support/kafka-requests.ts';
 

@@ -410,6 +410,48 @@ describe(`differential: ${referenceTarget.name} vs ${subjectTarget().name}`, {
     ]);
   });
 
+  it('produce: a batch larger than the segment size (internal.segment.bytes, else segment.bytes) is refused', async () => {
+    const { reference } = await compareOn(pair, {
+      name: 'batch-larger-than-segment',
+      run: (broker) =>
+        onBroker(broker, async (connection) => {
+          await createTopic(connection, 'diff-tiny-segments', 1, { 'internal.segment.bytes': '1000' });
+          await createTopic(connection, 'diff-tiny-segments-gzip', 1, {
+            'internal.segment.bytes': '1000',
+            'compression.type': 'gzip',
+          });
+          await createTopic(connection, 'diff-mib-segments', 1, {
+            'segment.bytes': '1048576',
+            'max.message.bytes': '2000000',
+          });
+          const produceSized = async (topic: string, size: number) => {
+            const answer = await produceRaw(connection, topic, 0, [rec('k', 'x'.repeat(size), 1)]);
+            return [answer.errorCode, answer.errorMessage ?? null];
+          };
+          return {
+            overSegment: await produceSized('diff-tiny-segments', 2000),
+            underSegment: await produceSized('diff-tiny-segments', 900),
+            // The size that counts is the stored one, after the topic's compression.
+            recompressed: await produceSized('diff-tiny-segments-gzip', 5000),
+            overMiB: await produceSized('diff-mib-segments', 1_100_000),
+            underMiB: await produceSized('diff-mib-segments', 1_000_000),
+            endOffsets: [
+              (await listOffset(connection, 'diff-tiny-segments', 0, -1n)).offset,
+              (await listOffset(connection, 'diff-mib-segments', 0, -1n)).offset,
+            ],
+          };
+        }),
+    });
+    assert.deepEqual(reference, {
+      overSegment: [18, null],
+      underSegment: [0, null],
+      recompressed: [0, null],
+      overMiB: [18, null],
+      underMiB: [0, null],
+      endOffsets: [1, 1],
+    });
+  });
+
   it('@platformatic/kafka Producer: keyed messages to chosen partitions, offsets reported', async () => {
     const { reference } = await compareOn(pair, {
       name: 'platformatic-producer',

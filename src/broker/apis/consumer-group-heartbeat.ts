@@ -1,6 +1,5 @@
 // ConsumerGroupHeartbeat (key 68): a member of a KIP-848 consumer group joins, heartbeats, reconciles or
 // leaves; the consumer group coordinator decides, this module translates to and from the wire.
-import { ERRORS } from '../../protocol/errors.ts';
 import type {
   ConsumerGroupHeartbeatRequest,
   ConsumerGroupHeartbeatResponse,
@@ -8,12 +7,7 @@ import type {
 import { API_KEYS } from '../../protocol/schema/messages.generated.ts';
 import { isGroupError } from '../groups/consumer/group-error.ts';
 import type { ApiDefinition } from './api.ts';
-
-/** Kafka's InetAddress.toString() form of the client's address: `/127.0.0.1`. */
-export function clientHost(remote: string): string {
-  const host = remote.slice(0, remote.lastIndexOf(':'));
-  return `/${host.replace(/^::ffff:/, '')}`;
-}
+import { clientHostOf, clientIdOf, codeOf } from './group-context.ts';
 
 export const consumerGroupHeartbeatApi: ApiDefinition = {
   key: API_KEYS.ConsumerGroupHeartbeat,
@@ -21,14 +15,14 @@ export const consumerGroupHeartbeatApi: ApiDefinition = {
   maxVersion: 1,
   async handle(body, ctx): Promise<ConsumerGroupHeartbeatResponse> {
     const result = await ctx.broker.consumerGroups.heartbeat(body as ConsumerGroupHeartbeatRequest, {
-      clientId: ctx.header.clientId ?? '',
-      clientHost: clientHost(ctx.connection.remote),
+      clientId: clientIdOf(ctx),
+      clientHost: clientHostOf(ctx),
       apiVersion: ctx.header.apiVersion,
     });
     if (isGroupError(result)) {
       return {
         throttleTimeMs: 0,
-        errorCode: ERRORS[result.error].code,
+        errorCode: codeOf(result.error),
         errorMessage: result.message,
         memberId: null,
         memberEpoch: 0,

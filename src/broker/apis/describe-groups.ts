@@ -1,12 +1,9 @@
 // DescribeGroups (key 15): state, protocol and members of groups; an unknown group is "Dead" (before v6,
 // as here). Without an authorizer every operation on a group is allowed, which v3+ reports on request.
 import { API_KEYS } from '../../protocol/schema/messages.generated.ts';
+import { ALL_GROUP_OPERATIONS } from '../groups/group.ts';
 import type { ApiDefinition } from './api.ts';
 import { AUTHORIZED_OPERATIONS_OMITTED } from './metadata.ts';
-
-/** Kafka's ACL operation codes that apply to a group. */
-const GROUP_OPERATIONS = { READ: 3, DELETE: 6, DESCRIBE: 8, DESCRIBE_CONFIGS: 10, ALTER_CONFIGS: 11 };
-const ALL_GROUP_OPERATIONS = Object.values(GROUP_OPERATIONS).reduce((bits, op) => bits | (1 << op), 0);
 
 export const describeGroupsApi: ApiDefinition = {
   key: API_KEYS.DescribeGroups,

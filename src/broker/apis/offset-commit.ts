@@ -6,7 +6,7 @@ import { ERRORS } from '../../protocol/errors.ts';
 import { API_KEYS } from '../../protocol/schema/messages.generated.ts';
 import type { PartitionCommit } from '../groups/coordinator.ts';
 import type { ApiDefinition } from './api.ts';
-import { codeOf } from './group-context.ts';
+import { codeOf, isKnownPartition } from './group-context.ts';
 
 export const offsetCommitApi: ApiDefinition = {
   key: API_KEYS.OffsetCommit,
@@ -18,12 +18,9 @@ export const offsetCommitApi: ApiDefinition = {
     const topics = body.topics as Message[];
     const commits: PartitionCommit[] = [];
     // Each partition's answer: an error code now, or the index of its commit.
-    const answers: (number | { commit: number })[][] = topics.map((t) => {
-      const topic = broker.metadata.topic(t.name);
-      return (t.partitions as Message[]).map((p) => {
-        if (!topic || p.partitionIndex < 0 || p.partitionIndex >= topic.partitions) {
-          return ERRORS.UNKNOWN_TOPIC_OR_PARTITION.code;
-        }
+    const answers: (number | { commit: number })[][] = topics.map((t) =>
+      (t.partitions as Message[]).map((p) => {
+        if (!isKnownPartition(ctx, t.name, p.partitionIndex)) return ERRORS.UNKNOWN_TOPIC_OR_PARTITION.code;
         commits.push({
           topic: t.name,
           partition: p.partitionIndex,
@@ -32,8 +29,8 @@ export const offsetCommitApi: ApiDefinition = {
           metadata: p.committedMetadata,
         });
         return { commit: commits.length - 1 };
-      });
-    });
+      }),
+    );
     const errors =
       commits.length === 0
         ? []

@@ -5,7 +5,7 @@ import { ERRORS } from '../../protocol/errors.ts';
 import { API_KEYS } from '../../protocol/schema/messages.generated.ts';
 import type { RequestedTopic } from '../groups/coordinator.ts';
 import type { ApiDefinition } from './api.ts';
-import { codeOf } from './group-context.ts';
+import { codeOf, isKnownPartition } from './group-context.ts';
 
 export const offsetDeleteApi: ApiDefinition = {
   key: API_KEYS.OffsetDelete,
@@ -14,13 +14,12 @@ export const offsetDeleteApi: ApiDefinition = {
   async handle(body, ctx) {
     const { broker } = ctx;
     const topics = body.topics as Message[];
-    const known: RequestedTopic[] = topics.map((t) => {
-      const topic = broker.metadata.topic(t.name);
-      const partitions = (t.partitions as Message[])
+    const known: RequestedTopic[] = topics.map((t) => ({
+      name: t.name,
+      partitions: (t.partitions as Message[])
         .map((p) => p.partitionIndex as number)
-        .filter((p) => topic && p >= 0 && p < topic.partitions);
-      return { name: t.name, partitions };
-    });
+        .filter((partition) => isKnownPartition(ctx, t.name, partition)),
+    }));
     const result = await broker.groups.deleteOffsets(body.groupId, known);
     if ('error' in result) return { errorCode: codeOf(result.error), throttleTimeMs: 0, topics: [] };
     const errors = new Map(result.partitions.map((p) => [`${p.topic}\u0000${p.partition}`, codeOf(p.error)]));

@@ -162,6 +162,15 @@ async function produceToPartition(
       throw err;
     }
   }
+  // Kafka's UnifiedLog.append: no segment (segment.bytes, or internal.segment.bytes when set) could hold
+  // the batch as it would be stored. Kafka words the refusal so but answers with the code alone.
+  if (batchToAppend.length > settings.segmentBytes) {
+    broker.logger.debug(
+      { topic: topicName, partition: index },
+      `Message batch size is ${batchToAppend.length} bytes in append to partition ${topicName}-${index}, which exceeds the maximum configured segment size of ${settings.segmentBytes}.`,
+    );
+    return failure(index, 'RECORD_LIST_TOO_LARGE');
+  }
   const key = partitionKey(topicName, index);
   const sequence = broker.producers.check(key, header);
   if (sequence.kind === 'error') return failure(index, sequence.error, sequence.message);

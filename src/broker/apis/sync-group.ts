@@ -2,7 +2,7 @@
 // the protocol type and name are mandatory, as Kafka checks.
 import type { Message } from '../../protocol/codec.ts';
 import { API_KEYS } from '../../protocol/schema/messages.generated.ts';
-import { syncError } from '../groups/classic-group.ts';
+import { syncError } from '../groups/classic-member.ts';
 import type { ApiDefinition } from './api.ts';
 
 export const syncGroupApi: ApiDefinition = {

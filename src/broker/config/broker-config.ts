@@ -11,6 +11,7 @@ import {
 } from './broker-definitions.ts';
 import type { BrokerConfigDefinition, ConfigValue } from './definitions.ts';
 import { ConfigError } from './errors.ts';
+import { checkGroupCoordinatorConfigs, rebalanceProtocolsWarnings } from './group-coordinator-checks.ts';
 import {
   type Listener,
   parseListeners,
@@ -142,6 +143,8 @@ function buildBrokerConfig(
   }
   const topicDefaultValues = brokerTopicDefaults(values);
   checkLogDefaults(topicDefaultValues, values);
+  checkGroupCoordinatorConfigs(values);
+  warnings.push(...rebalanceProtocolsWarnings(layers.static, values));
   const logDirs = parseLogDirs(values);
   const network = parseNetwork(values, warnings);
   const num = (name: string) => get(name) as number;

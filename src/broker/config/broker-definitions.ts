@@ -13,6 +13,7 @@ import {
   nonEmptyList,
   nonEmptyListOf,
   oneOf,
+  oneOfIgnoringCase,
 } from './validators.ts';
 
 const LONG_MAX = 2n ** 63n - 1n;
@@ -127,6 +128,26 @@ export const BROKER_CONFIGS: readonly BrokerConfigDefinition[] = [
   broker('transactional.id.expiration.ms', 'int', 604800000, 'read-only', 'high', 'Idle time after which a transactional id expires.', atLeast(1)),
   broker('share.coordinator.state.topic.replication.factor', 'short', 3, 'read-only', 'high', 'Replication factor of __share_group_state.', atLeast(1)),
   broker('share.coordinator.state.topic.min.isr', 'short', 2, 'read-only', 'high', 'min.insync.replicas of __share_group_state.', atLeast(1)),
+
+  // The group coordinator and KIP-848 consumer groups (GroupCoordinatorConfig). Kafka's internal
+  // group.consumer.regex.refresh.interval.ms is left out: Nagare resolves regexes at every heartbeat.
+  broker('group.coordinator.rebalance.protocols', 'list', ['classic', 'consumer', 'streams'], 'read-only', 'medium', 'Group protocols the coordinator serves (deprecated in Kafka); without consumer, ConsumerGroupHeartbeat and ConsumerGroupDescribe answer UNSUPPORTED_VERSION. classic cannot be left out.', nonEmptyListOf('consumer', 'classic', 'share', 'streams')),
+  broker('group.coordinator.threads', 'int', 4, 'read-only', 'high', 'Kafka group coordinator threads; accepted and ignored.', atLeast(1)),
+  broker('group.coordinator.background.threads', 'int', 2, 'read-only', 'high', 'Kafka group coordinator background threads; accepted and ignored.', atLeast(1)),
+  broker('group.coordinator.append.linger.ms', 'int', -1, 'read-only', 'medium', 'How long Kafka batches coordinator writes; accepted and ignored.', atLeast(-1)),
+  broker('group.coordinator.cached.buffer.max.bytes', 'int', 1048588, 'cluster-wide', 'medium', 'Largest write buffer Kafka keeps for reuse; accepted and ignored.', atLeast(524288)),
+  broker('group.consumer.session.timeout.ms', 'int', 45000, 'read-only', 'medium', 'A consumer group member that does not heartbeat for this long is removed from its group.', atLeast(1)),
+  broker('group.consumer.min.session.timeout.ms', 'int', 45000, 'read-only', 'medium', 'Lower bound of group.consumer.session.timeout.ms.', atLeast(1)),
+  broker('group.consumer.max.session.timeout.ms', 'int', 60000, 'read-only', 'medium', 'Upper bound of group.consumer.session.timeout.ms.', atLeast(1)),
+  broker('group.consumer.heartbeat.interval.ms', 'int', 5000, 'read-only', 'medium', 'How often consumer group members heartbeat; must be less than the session timeout.', atLeast(1)),
+  broker('group.consumer.min.heartbeat.interval.ms', 'int', 5000, 'read-only', 'medium', 'Lower bound of group.consumer.heartbeat.interval.ms.', atLeast(1)),
+  broker('group.consumer.max.heartbeat.interval.ms', 'int', 15000, 'read-only', 'medium', 'Upper bound of group.consumer.heartbeat.interval.ms.', atLeast(1)),
+  broker('group.consumer.max.size', 'int', 2147483647, 'read-only', 'medium', 'Most members a consumer group may have; more are refused with GROUP_MAX_SIZE_REACHED.', atLeast(1)),
+  broker('group.consumer.assignors', 'list', ['uniform', 'range'], 'read-only', 'medium', 'Server-side assignors members may ask for, by name (uniform, range) or Kafka class name; the first is the default.', nonEmptyList),
+  broker('group.consumer.migration.policy', 'string', 'bidirectional', 'read-only', 'medium', 'Conversion between classic and consumer groups; Nagare converts only empty groups, which Kafka does under every policy, so the value is only validated.', oneOfIgnoringCase('DISABLED', 'DOWNGRADE', 'UPGRADE', 'BIDIRECTIONAL')),
+  broker('group.consumer.assignment.interval.ms', 'int', 1000, 'cluster-wide', 'medium', 'Least time between target assignments of a group in Kafka; Nagare assigns at once, as Kafka does at 0.', atLeast(0)),
+  broker('group.consumer.min.assignment.interval.ms', 'int', 0, 'read-only', 'medium', 'Lower bound of group.consumer.assignment.interval.ms.', atLeast(0)),
+  broker('group.consumer.max.assignment.interval.ms', 'int', 15000, 'read-only', 'medium', 'Upper bound of group.consumer.assignment.interval.ms.', atLeast(0)),
 
   broker(FSYNC_ON_APPEND, 'boolean', false, 'read-only', 'high', 'Nagare: fsync before acknowledging a produce, with group commit, so no acknowledged write is lost in a crash.'),
 ];

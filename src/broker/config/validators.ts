@@ -42,6 +42,20 @@ export function oneOf(...allowed: string[]): Validator {
 }
 
 /**
+ * Kafka's CaseInsensitiveValidString: one of the given (upper-case) values in any case, compared after
+ * upper-casing without a locale as Kafka does (Locale.ROOT); the value is kept as written.
+ */
+export function oneOfIgnoringCase(...allowed: string[]): Validator {
+  const reason = `String must be one of (case insensitive): ${allowed.join(', ')}`;
+  return {
+    validValues: `(case insensitive) [${allowed.join(', ')}]`,
+    check(value) {
+      return typeof value === 'string' && !allowed.includes(value.toUpperCase()) ? { reason } : undefined;
+    },
+  };
+}
+
+/**
  * Kafka's ValidList: a list whose elements are each non-empty and, when `allowed` names any, one of them
  * (case-sensitive); an empty list is valid only when `emptyAllowed`. Repeated elements were already
  * dropped by the parser (dropsDuplicates), as Kafka's ConfigDef does before validating.

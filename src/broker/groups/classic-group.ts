@@ -1,11 +1,19 @@
 // A classic-protocol group (JoinGroup/SyncGroup): its members, generation, chosen protocol, leader and
 // state, with Kafka's state machine (Empty → PreparingRebalance → CompletingRebalance → Stable, and
-// Dead once deleted). Pure data and invariants; the rebalance logic driven by requests and timers lives
-// in classic-rebalance.ts.
-import { ERRORS, type ErrorName } from '../../protocol/errors.ts';
+// Dead once deleted). Pure data and invariants; its members are classic-member.ts's, and the rebalance
+// logic driven by requests and timers lives in classic-rebalance.ts.
+import type { ErrorName } from '../../protocol/errors.ts';
+import {
+  ClassicMember,
+  type JoinedMember,
+  type JoinResult,
+  joinError,
+  type Protocol,
+  type RejoinSettings,
+  syncError,
+} from './classic-member.ts';
 import { subscribedTopics } from './consumer-subscription.ts';
-import type { StoredGroupMetadata } from './coordinator-records.ts';
-import { encodeGroupMetadataKey } from './coordinator-records.ts';
+import { groupMetadataRecord, type StoredGroupMetadata } from './coordinator-records.ts';
 import type { CommittedOffset, CoordinatorRecord, DescribedGroup, OffsetCommitIdentity } from './group.ts';
 
 export type ClassicGroupState = 'Empty' | 'PreparingRebalance' | 'CompletingRebalance' | 'Stable' | 'Dead';
@@ -23,142 +31,6 @@ const VALID_PREVIOUS: Record<ClassicGroupState, readonly ClassicGroupState[]> = 
 const CONSUMER_PROTOCOL_TYPE = 'consumer';
 
 const EMPTY_BYTES = Buffer.alloc(0);
-
-export interface Protocol {
-  name: string;
-  metadata: Buffer;
-}
-
-export interface JoinedMember {
-  memberId: string;
-  groupInstanceId: string | null;
-  metadata: Buffer;
-}
-
-/** A JoinGroup answer, field for field as the response carries it. */
-export interface JoinResult {
-  errorCode: number;
-  generationId: number;
-  protocolType: string | null;
-  protocolName: string | null;
-  leader: string;
-  skipAssignment: boolean;
-  memberId: string;
-  members: JoinedMember[];
-}
-
-/** A SyncGroup answer, field for field as the response carries it. */
-export interface SyncResult {
-  errorCode: number;
-  protocolType: string | null;
-  protocolName: string | null;
-  assignment: Buffer;
-}
-
-export function joinError(error: ErrorName, memberId = ''): JoinResult {
-  return {
-    errorCode: ERRORS[error].code,
-    generationId: -1,
-    protocolType: null,
-    protocolName: null,
-    leader: '',
-    skipAssignment: false,
-    memberId,
-    members: [],
-  };
-}
-
-export function syncError(error: ErrorName): SyncResult {
-  return { errorCode: ERRORS[error].code, protocolType: null, protocolName: null, assignment: EMPTY_BYTES };
-}
-
-export interface MemberSettings {
-  memberId: string;
-  groupInstanceId: string | null;
-  clientId: string;
-  clientHost: string;
-  rebalanceTimeoutMs: number;
-  sessionTimeoutMs: number;
-  protocolType: string;
-  protocols: Protocol[];
-  assignment?: Buffer;
-}
-
-export class ClassicMember {
-  memberId: string;
-  readonly groupInstanceId: string | null;
-  readonly clientId: string;
-  readonly clientHost: string;
-  rebalanceTimeoutMs: number;
-  sessionTimeoutMs: number;
-  readonly protocolType: string;
-  protocols: Protocol[];
-  assignment: Buffer;
-  /** Joined but not yet through its first rebalance: it may expire while waiting to join. */
-  isNew = false;
-  /** The pending JoinGroup, answered when the join phase completes. */
-  joinCallback: ((result: JoinResult) => void) | null = null;
-  /** The pending SyncGroup, answered when the leader's assignment is stored. */
-  syncCallback: ((result: SyncResult) => void) | null = null;
-
-  constructor(settings: MemberSettings) {
-    this.memberId = settings.memberId;
-    this.groupInstanceId = settings.groupInstanceId;
-    this.clientId = settings.clientId;
-    this.clientHost = settings.clientHost;
-    this.rebalanceTimeoutMs = settings.rebalanceTimeoutMs;
-    this.sessionTimeoutMs = settings.sessionTimeoutMs;
-    this.protocolType = settings.protocolType;
-    this.protocols = settings.protocols;
-    this.assignment = settings.assignment ?? EMPTY_BYTES;
-  }
-
-  get isAwaitingJoin(): boolean {
-    return this.joinCallback !== null;
-  }
-
-  get isAwaitingSync(): boolean {
-    return this.syncCallback !== null;
-  }
-
-  get isStatic(): boolean {
-    return this.groupInstanceId !== null;
-  }
-
-  supports(protocolName: string): boolean {
-    return this.protocols.some((p) => p.name === protocolName);
-  }
-
-  metadata(protocolName: string): Buffer {
-    return this.protocols.find((p) => p.name === protocolName)?.metadata ?? EMPTY_BYTES;
-  }
-
-  /** Same protocols, in the same order, with the same metadata: a rejoin that changes nothing. */
-  matches(protocols: readonly Protocol[]): boolean {
-    return (
-      protocols.length === this.protocols.length &&
-      protocols.every(
-        (p, i) => p.name === this.protocols[i].name && p.metadata.equals(this.protocols[i].metadata),
-      )
-    );
-  }
-
-  /** The member's most preferred protocol among the candidates. */
-  vote(candidates: ReadonlySet<string>): string {
-    const choice = this.protocols.find((p) => candidates.has(p.name));
-    if (!choice) throw new Error(`member ${this.memberId} supports none of the candidate protocols`);
-    return choice.name;
-  }
-
-  /**
-   * Whether an expired session timer may be ignored: a member waiting in a JoinGroup or SyncGroup cannot
-   * heartbeat, unless it is new (it may have given up on its first JoinGroup).
-   */
-  hasSatisfiedHeartbeat(): boolean {
-    if (this.isNew) return false;
-    return this.isAwaitingJoin || this.isAwaitingSync;
-  }
-}
 
 export class ClassicGroup {
   readonly groupId: string;
@@ -293,7 +165,7 @@ export class ClassicGroup {
   }
 
   /** Adds a member; the first member fixes the protocol type and, while there is none, leads. */
-  add(member: ClassicMember, joinCallback: ((result: JoinResult) => void) | null = null): void {
+  add(member: ClassicMember, respond: ((result: JoinResult) => void) | null = null): void {
     if (member.groupInstanceId !== null) {
       if (this.#staticMembers.has(member.groupInstanceId)) {
         throw new Error(`group ${this.groupId} already has static member ${member.groupInstanceId}`);
@@ -302,7 +174,7 @@ export class ClassicGroup {
     }
     if (this.members.size === 0) this.protocolType = member.protocolType;
     this.members.set(member.memberId, member);
-    member.joinCallback = joinCallback;
+    member.join.hold(respond);
     this.pendingJoinMembers.delete(member.memberId);
     this.leaderId ??= member.memberId;
   }
@@ -314,30 +186,23 @@ export class ClassicGroup {
       this.members.delete(memberId);
       if (member.groupInstanceId !== null) this.#staticMembers.delete(member.groupInstanceId);
       // A SyncGroup still waiting would otherwise never be answered.
-      this.completeSync(member, syncError('UNKNOWN_MEMBER_ID'));
+      member.sync.answer(syncError('UNKNOWN_MEMBER_ID'));
     }
     if (this.isLeader(memberId)) this.leaderId = this.members.keys().next().value ?? null;
     this.pendingJoinMembers.delete(memberId);
     this.pendingSyncMembers.delete(memberId);
   }
 
-  /** New settings from a rejoin; `joinCallback` is the JoinGroup now waiting (null: none). */
+  /** New settings from a rejoin; `respond` answers the JoinGroup now waiting (null: none). */
   updateMember(
     member: ClassicMember,
-    protocols: Protocol[],
-    rebalanceTimeoutMs: number,
-    sessionTimeoutMs: number,
-    joinCallback: ((result: JoinResult) => void) | null,
+    settings: RejoinSettings,
+    respond: ((result: JoinResult) => void) | null,
   ): void {
-    member.protocols = protocols;
-    member.rebalanceTimeoutMs = rebalanceTimeoutMs;
-    member.sessionTimeoutMs = sessionTimeoutMs;
-    // Kafka drops an earlier JoinGroup of the same member unanswered; answering it lets that connection
-    // go on (the client rejoins on REBALANCE_IN_PROGRESS).
-    if (member.joinCallback && member.joinCallback !== joinCallback) {
-      this.completeJoin(member, joinError('REBALANCE_IN_PROGRESS', member.memberId));
-    }
-    member.joinCallback = joinCallback;
+    member.protocols = settings.protocols;
+    member.rebalanceTimeoutMs = settings.rebalanceTimeoutMs;
+    member.sessionTimeoutMs = settings.sessionTimeoutMs;
+    member.join.replace(respond, joinError('REBALANCE_IN_PROGRESS', member.memberId));
   }
 
   /**
@@ -346,8 +211,8 @@ export class ClassicGroup {
    */
   replaceStaticMember(groupInstanceId: string, oldMemberId: string, newMemberId: string): ClassicMember {
     const member = this.member(oldMemberId);
-    this.completeJoin(member, { ...joinError('FENCED_INSTANCE_ID', oldMemberId) });
-    this.completeSync(member, syncError('FENCED_INSTANCE_ID'));
+    member.join.answer(joinError('FENCED_INSTANCE_ID', oldMemberId));
+    member.sync.answer(syncError('FENCED_INSTANCE_ID'));
     this.members.delete(oldMemberId);
     member.memberId = newMemberId;
     this.members.set(newMemberId, member);
@@ -355,24 +220,6 @@ export class ClassicGroup {
     if (this.isLeader(oldMemberId)) this.leaderId = newMemberId;
     if (this.pendingSyncMembers.delete(oldMemberId)) this.pendingSyncMembers.add(newMemberId);
     return member;
-  }
-
-  /** Answers the member's waiting JoinGroup, if any; true when there was one. */
-  completeJoin(member: ClassicMember, result: JoinResult): boolean {
-    const callback = member.joinCallback;
-    if (!callback) return false;
-    member.joinCallback = null;
-    callback(result);
-    return true;
-  }
-
-  /** Answers the member's waiting SyncGroup, if any; true when there was one. */
-  completeSync(member: ClassicMember, result: SyncResult): boolean {
-    const callback = member.syncCallback;
-    if (!callback) return false;
-    member.syncCallback = null;
-    callback(result);
-    return true;
   }
 
   get numMembersAwaitingJoin(): number {
@@ -516,6 +363,18 @@ export class ClassicGroup {
     return this.hasMember(memberId) ? undefined : 'UNKNOWN_MEMBER_ID';
   }
 
+  /** The checks of SyncGroup and Heartbeat: a live group, a known member, its current generation. */
+  validateGeneration(request: {
+    memberId: string;
+    groupInstanceId: string | null;
+    generationId: number;
+  }): ErrorName | undefined {
+    if (this.is('Dead')) return 'COORDINATOR_NOT_AVAILABLE';
+    const memberError = this.validateMember(request.memberId, request.groupInstanceId);
+    if (memberError) return memberError;
+    return request.generationId === this.generationId ? undefined : 'ILLEGAL_GENERATION';
+  }
+
   validateOffsetCommit(identity: OffsetCommitIdentity): ErrorName | undefined {
     if (this.is('Dead')) return 'COORDINATOR_NOT_AVAILABLE';
     const generation = identity.generationIdOrMemberEpoch;
@@ -582,13 +441,13 @@ export class ClassicGroup {
   }
 
   deletionRecords(): CoordinatorRecord[] {
-    return [{ key: encodeGroupMetadataKey(this.groupId), value: null }];
+    return [groupMetadataRecord(this.groupId, null)];
   }
 
   shutdown(error: ErrorName): void {
     for (const member of this.members.values()) {
-      this.completeJoin(member, joinError(error, member.memberId));
-      this.completeSync(member, syncError(error));
+      member.join.answer(joinError(error, member.memberId));
+      member.sync.answer(syncError(error));
     }
     if (!this.is('Dead')) this.transitionTo('Dead', this.stateTimestampMs);
   }

@@ -10,15 +10,16 @@
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import { ERRORS, type ErrorName } from '../../protocol/errors.ts';
+import type { ClassicGroup } from './classic-group.ts';
 import {
-  type ClassicGroup,
   ClassicMember,
   type JoinResult,
   joinError,
   type Protocol,
+  type RejoinSettings,
   type SyncResult,
   syncError,
-} from './classic-group.ts';
+} from './classic-member.ts';
 import type { Clock, GroupTimers } from './timers.ts';
 
 export interface JoinRequest {
@@ -117,8 +118,7 @@ export class ClassicRebalance {
   join(group: ClassicGroup, request: JoinRequest): Promise<JoinResult> {
     return new Promise((respond) => {
       if (!this.#acceptJoiningMember(group, request.memberId)) {
-        if (group.hasMember(request.memberId))
-          this.#removeWithoutRebalance(group, group.member(request.memberId));
+        if (group.hasMember(request.memberId)) this.#removeWithoutRebalance(group, request.memberId);
         respond(joinError('GROUP_MAX_SIZE_REACHED'));
       } else if (request.memberId === '') {
         this.#joinNewMember(group, request, respond);
@@ -203,6 +203,10 @@ export class ClassicRebalance {
     return group.is('Empty') ? 'UNKNOWN_MEMBER_ID' : undefined;
   }
 
+  /**
+   * The member's JoinGroup answer for the current generation; with `membersForLeader`, the leader's lists
+   * every member with its metadata.
+   */
   #currentGeneration(group: ClassicGroup, member: ClassicMember, membersForLeader: boolean): JoinResult {
     return {
       errorCode: 0,
@@ -249,13 +253,7 @@ export class ClassicRebalance {
     member: ClassicMember,
     respond: (r: JoinResult) => void,
   ): void {
-    group.updateMember(
-      member,
-      request.protocols,
-      request.rebalanceTimeoutMs,
-      request.sessionTimeoutMs,
-      respond,
-    );
+    group.updateMember(member, request, respond);
     this.#maybePrepareRebalanceOrCompleteJoin(
       group,
       `member ${member.memberId} rejoined in ${group.state}${request.reason ? ` (${request.reason})` : ''}`,
@@ -278,18 +276,12 @@ export class ClassicRebalance {
     const member = group.replaceStaticMember(instanceId, oldMemberId, newMemberId);
     this.#deps.timers.cancel(group.groupId, heartbeatTimer(oldMemberId));
     this.#scheduleHeartbeatExpiry(group, newMemberId, member.sessionTimeoutMs);
-    const previous = {
+    const previous: RejoinSettings = {
       protocols: member.protocols,
       rebalanceTimeoutMs: member.rebalanceTimeoutMs,
       sessionTimeoutMs: member.sessionTimeoutMs,
     };
-    group.updateMember(
-      member,
-      request.protocols,
-      request.rebalanceTimeoutMs,
-      request.sessionTimeoutMs,
-      respond,
-    );
+    group.updateMember(member, request, respond);
     switch (group.state) {
       case 'Stable': {
         if (group.selectProtocol() !== group.protocolName) {
@@ -300,7 +292,7 @@ export class ClassicRebalance {
           return;
         }
         // Stored before answering: the new member id must survive a restart, or the member is fenced.
-        member.joinCallback = null;
+        member.join.hold(null);
         const generationId = group.generationId;
         this.#deps.store(group).then(
           () => {
@@ -317,13 +309,7 @@ export class ClassicRebalance {
               { groupId: group.groupId, instanceId, err: error },
               'could not store the replacement of a static member; reverting it',
             );
-            group.updateMember(
-              member,
-              previous.protocols,
-              previous.rebalanceTimeoutMs,
-              previous.sessionTimeoutMs,
-              null,
-            );
+            group.updateMember(member, previous, null);
             if (group.hasMember(newMemberId)) {
               group.replaceStaticMember(instanceId, newMemberId, oldMemberId);
               this.#deps.timers.cancel(group.groupId, heartbeatTimer(newMemberId));
@@ -413,9 +399,7 @@ export class ClassicRebalance {
     // Dynamic members that did not rejoin in time are out; static ones keep their place until their
     // session expires.
     for (const member of group.notYetRejoinedMembers()) {
-      if (member.isStatic) continue;
-      group.remove(member.memberId);
-      timers.cancel(group.groupId, heartbeatTimer(member.memberId));
+      if (!member.isStatic) this.#removeWithoutRebalance(group, member.memberId);
     }
     if (!group.maybeElectNewJoinedLeader() && group.members.size > 0) {
       // Only static members that have not rejoined are left: wait for them (or their session timeouts).
@@ -433,18 +417,8 @@ export class ClassicRebalance {
       { groupId: group.groupId, generationId: group.generationId, members: group.members.size },
       'stabilized group',
     );
-    const leaderMembers = group.currentMemberMetadata();
     for (const member of group.members.values()) {
-      group.completeJoin(member, {
-        errorCode: 0,
-        generationId: group.generationId,
-        protocolType: group.protocolType,
-        protocolName: group.protocolName,
-        leader: group.leaderId ?? '',
-        skipAssignment: false,
-        memberId: member.memberId,
-        members: group.isLeader(member.memberId) ? leaderMembers : [],
-      });
+      member.join.answer(this.#currentGeneration(group, member, true));
       this.#scheduleHeartbeatExpiry(group, member.memberId, member.sessionTimeoutMs);
       member.isNew = false;
       group.pendingSyncMembers.add(member.memberId);
@@ -455,10 +429,8 @@ export class ClassicRebalance {
   // ---- SyncGroup ----
 
   validateSync(group: ClassicGroup, request: SyncRequest): ErrorName | undefined {
-    if (group.is('Dead')) return 'COORDINATOR_NOT_AVAILABLE';
-    const memberError = group.validateMember(request.memberId, request.groupInstanceId);
-    if (memberError) return memberError;
-    if (request.generationId !== group.generationId) return 'ILLEGAL_GENERATION';
+    const generationError = group.validateGeneration(request);
+    if (generationError) return generationError;
     const inconsistent = (asked: string | null, actual: string | null) =>
       asked !== null && actual !== null && asked !== actual;
     if (
@@ -493,8 +465,7 @@ export class ClassicRebalance {
         case 'CompletingRebalance': {
           const member = group.member(request.memberId);
           // As with JoinGroup, an earlier SyncGroup of the same member is answered rather than dropped.
-          group.completeSync(member, syncError('REBALANCE_IN_PROGRESS'));
-          member.syncCallback = respond;
+          member.sync.replace(respond, syncError('REBALANCE_IN_PROGRESS'));
           this.#removePendingSyncMember(group, request.memberId);
           if (group.isLeader(request.memberId)) this.#storeAssignment(group, request);
           return;
@@ -541,7 +512,7 @@ export class ClassicRebalance {
 
   #propagateAssignment(group: ClassicGroup, errorCode: number): void {
     for (const member of group.members.values()) {
-      const answered = group.completeSync(member, {
+      const answered = member.sync.answer({
         errorCode,
         protocolType: group.protocolType,
         protocolName: group.protocolName,
@@ -565,12 +536,7 @@ export class ClassicRebalance {
     if (!group.is('CompletingRebalance') && !group.is('Stable')) return;
     if (group.pendingSyncMembers.size === 0) return;
     const missing = [...group.pendingSyncMembers];
-    for (const memberId of missing) {
-      const member = group.members.get(memberId);
-      if (member) group.completeJoin(member, joinError('UNKNOWN_MEMBER_ID'));
-      group.remove(memberId);
-      this.#deps.timers.cancel(group.groupId, heartbeatTimer(memberId));
-    }
+    for (const memberId of missing) this.#removeWithoutRebalance(group, memberId);
     this.#prepareRebalance(group, `members ${missing.join(', ')} did not sync in time`);
   }
 
@@ -588,10 +554,8 @@ export class ClassicRebalance {
 
   /** The heartbeat's error, or undefined; a heartbeat from a member restarts its session timer. */
   heartbeat(group: ClassicGroup, request: HeartbeatRequest): ErrorName | undefined {
-    if (group.is('Dead')) return 'COORDINATOR_NOT_AVAILABLE';
-    const memberError = group.validateMember(request.memberId, request.groupInstanceId);
-    if (memberError) return memberError;
-    if (request.generationId !== group.generationId) return 'ILLEGAL_GENERATION';
+    const generationError = group.validateGeneration(request);
+    if (generationError) return generationError;
     if (group.is('Empty')) return 'UNKNOWN_MEMBER_ID';
     const member = group.member(request.memberId);
     this.#scheduleHeartbeatExpiry(group, member.memberId, member.sessionTimeoutMs);
@@ -622,60 +586,52 @@ export class ClassicRebalance {
 
   /** Removes each member in turn; the group then rebalances without them. */
   leave(group: ClassicGroup, leaving: readonly LeavingMember[]): LeaveResult[] {
-    const results: LeaveResult[] = [];
     let removed = false;
-    for (const identity of leaving) {
-      const answer = (error?: ErrorName) =>
-        results.push({
-          memberId: identity.memberId,
-          groupInstanceId: identity.groupInstanceId,
-          errorCode: error ? ERRORS[error].code : 0,
-        });
-      if (identity.memberId === '') {
-        // Administrative removal of a static member by its instance id alone.
-        const memberId =
-          identity.groupInstanceId === null ? undefined : group.staticMemberId(identity.groupInstanceId);
-        if (memberId === undefined) {
-          answer('UNKNOWN_MEMBER_ID');
-          continue;
-        }
-        this.#removeWithoutRebalance(group, group.member(memberId));
-        removed = true;
-        answer();
-      } else if (group.isPendingMember(identity.memberId)) {
-        group.remove(identity.memberId);
-        this.#deps.timers.cancel(group.groupId, heartbeatTimer(identity.memberId));
-        removed = true;
-        answer();
-      } else {
-        const error = group.validateMember(identity.memberId, identity.groupInstanceId);
-        if (error) {
-          answer(error);
-          continue;
-        }
-        this.#deps.logger.info(
-          { groupId: group.groupId, memberId: identity.memberId, reason: identity.reason },
-          'member left the group',
-        );
-        this.#removeWithoutRebalance(group, group.member(identity.memberId));
-        removed = true;
-        answer();
-      }
-    }
+    const results = leaving.map((identity): LeaveResult => {
+      const error = this.#removeLeavingMember(group, identity);
+      if (!error) removed = true;
+      return {
+        memberId: identity.memberId,
+        groupInstanceId: identity.groupInstanceId,
+        errorCode: error ? ERRORS[error].code : 0,
+      };
+    });
     if (removed) this.#rebalanceAfterRemoval(group, 'members left the group');
     return results;
   }
 
+  /** Removes one member LeaveGroup names (a pending member id too), without a rebalance; else the error. */
+  #removeLeavingMember(group: ClassicGroup, identity: LeavingMember): ErrorName | undefined {
+    let { memberId } = identity;
+    if (memberId === '') {
+      // Administrative removal of a static member by its instance id alone.
+      const found =
+        identity.groupInstanceId === null ? undefined : group.staticMemberId(identity.groupInstanceId);
+      if (found === undefined) return 'UNKNOWN_MEMBER_ID';
+      memberId = found;
+    } else if (!group.isPendingMember(memberId)) {
+      const error = group.validateMember(memberId, identity.groupInstanceId);
+      if (error) return error;
+      this.#deps.logger.info(
+        { groupId: group.groupId, memberId, reason: identity.reason },
+        'member left the group',
+      );
+    }
+    this.#removeWithoutRebalance(group, memberId);
+    return undefined;
+  }
+
   #removeMember(group: ClassicGroup, member: ClassicMember): void {
-    this.#removeWithoutRebalance(group, member);
+    this.#removeWithoutRebalance(group, member.memberId);
     this.#rebalanceAfterRemoval(group, `member ${member.memberId} removed`);
   }
 
-  #removeWithoutRebalance(group: ClassicGroup, member: ClassicMember): void {
+  /** Removes a member (or a pending member id) and its session timer. */
+  #removeWithoutRebalance(group: ClassicGroup, memberId: string): void {
     // A JoinGroup still waiting (a new member that timed out) learns it must join again.
-    group.completeJoin(member, joinError('UNKNOWN_MEMBER_ID'));
-    group.remove(member.memberId);
-    this.#deps.timers.cancel(group.groupId, heartbeatTimer(member.memberId));
+    group.members.get(memberId)?.join.answer(joinError('UNKNOWN_MEMBER_ID'));
+    group.remove(memberId);
+    this.#deps.timers.cancel(group.groupId, heartbeatTimer(memberId));
   }
 
   #rebalanceAfterRemoval(group: ClassicGroup, reason: string): void {

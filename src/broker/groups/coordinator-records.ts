@@ -1,13 +1,12 @@
-// Kafka's own record formats in __consumer_offsets, so that Kafka's tools can read what Nagare writes
-// and the other way round. A record key starts with an int16 naming the record type (0 and 1 offset
-// commits, 2 group metadata; 3+ belong to the consumer protocol), a value with an int16 version. The
-// field layouts below are those of Kafka's OffsetCommitKey/Value and GroupMetadataKey/Value definitions;
-// the generic protocol codec encodes and decodes them.
-import { decodeMessage, encodeMessage, type Message } from '../../protocol/codec.ts';
-import { Reader } from '../../protocol/primitives/reader.ts';
-import { Writer } from '../../protocol/primitives/writer.ts';
-import type { FieldSchema, MessageSchema } from '../../protocol/schema/types.ts';
-import type { CommittedOffset } from './group.ts';
+// Kafka's own records of offsets and classic groups in __consumer_offsets, so that Kafka's tools can read
+// what Nagare writes and the other way round. Key record types 0 and 1 are offset commits, 2 group
+// metadata (3+ belong to the consumer protocol, consumer/record-codec.ts). The field layouts below are
+// those of Kafka's OffsetCommitKey/Value and GroupMetadataKey/Value definitions, framed as
+// coordinator-record-format.ts writes every record.
+import type { Message } from '../../protocol/codec.ts';
+import type { MessageSchema } from '../../protocol/schema/types.ts';
+import { ALL_VERSIONS, decodeVersioned, encodeVersioned, field } from './coordinator-record-format.ts';
+import type { CommittedOffset, CoordinatorRecord } from './group.ts';
 
 export const RECORD_TYPE = {
   /** Kafka's LegacyOffsetCommitKey: same key as type 1, written by brokers before 0.10. */
@@ -16,15 +15,11 @@ export const RECORD_TYPE = {
   groupMetadata: 2,
 } as const;
 
-const ANY: [number, number] = [0, 0x7fff];
-const field = (name: string, type: string, versions: [number, number], extra: Partial<FieldSchema> = {}) =>
-  ({ name, type, versions, ...extra }) as FieldSchema;
-
 const offsetCommitKeySchema: MessageSchema = {
   name: 'OffsetCommitKey',
   validVersions: [0, 1],
   flexibleVersions: null,
-  fields: [field('group', 'string', ANY), field('topic', 'string', ANY), field('partition', 'int32', ANY)],
+  fields: [field('group', 'string'), field('topic', 'string'), field('partition', 'int32')],
 };
 
 const offsetCommitValueSchema: MessageSchema = {
@@ -32,12 +27,12 @@ const offsetCommitValueSchema: MessageSchema = {
   validVersions: [0, 4],
   flexibleVersions: [4, 0x7fff],
   fields: [
-    field('offset', 'int64', ANY),
-    field('leaderEpoch', 'int32', [3, 0x7fff], { default: -1 }),
-    field('metadata', 'string', ANY),
-    field('commitTimestamp', 'int64', ANY),
-    field('expireTimestamp', 'int64', [1, 1], { default: '-1' }),
-    field('topicId', 'uuid', [4, 0x7fff], { tag: 0, tagged: [4, 0x7fff] }),
+    field('offset', 'int64'),
+    field('leaderEpoch', 'int32', { versions: [3, 0x7fff], default: -1 }),
+    field('metadata', 'string'),
+    field('commitTimestamp', 'int64'),
+    field('expireTimestamp', 'int64', { versions: [1, 1], default: '-1' }),
+    field('topicId', 'uuid', { versions: [4, 0x7fff], tag: 0, tagged: [4, 0x7fff] }),
   ],
 };
 
@@ -45,7 +40,7 @@ const groupMetadataKeySchema: MessageSchema = {
   name: 'GroupMetadataKey',
   validVersions: [2, 2],
   flexibleVersions: null,
-  fields: [field('group', 'string', ANY)],
+  fields: [field('group', 'string')],
 };
 
 const groupMetadataValueSchema: MessageSchema = {
@@ -53,22 +48,22 @@ const groupMetadataValueSchema: MessageSchema = {
   validVersions: [0, 4],
   flexibleVersions: [4, 0x7fff],
   fields: [
-    field('protocolType', 'string', ANY),
-    field('generation', 'int32', ANY),
-    field('protocol', 'string', ANY, { nullable: ANY }),
-    field('leader', 'string', ANY, { nullable: ANY }),
-    field('currentStateTimestamp', 'int64', [2, 0x7fff], { default: '-1' }),
-    field('members', 'struct', ANY, {
+    field('protocolType', 'string'),
+    field('generation', 'int32'),
+    field('protocol', 'string', { nullable: ALL_VERSIONS }),
+    field('leader', 'string', { nullable: ALL_VERSIONS }),
+    field('currentStateTimestamp', 'int64', { versions: [2, 0x7fff], default: '-1' }),
+    field('members', 'struct', {
       array: true,
       fields: [
-        field('memberId', 'string', ANY),
-        field('groupInstanceId', 'string', [3, 0x7fff], { nullable: [3, 0x7fff], default: null }),
-        field('clientId', 'string', ANY),
-        field('clientHost', 'string', ANY),
-        field('rebalanceTimeout', 'int32', [1, 0x7fff], { default: -1 }),
-        field('sessionTimeout', 'int32', ANY),
-        field('subscription', 'bytes', ANY),
-        field('assignment', 'bytes', ANY),
+        field('memberId', 'string'),
+        field('groupInstanceId', 'string', { versions: [3, 0x7fff], nullable: [3, 0x7fff], default: null }),
+        field('clientId', 'string'),
+        field('clientHost', 'string'),
+        field('rebalanceTimeout', 'int32', { versions: [1, 0x7fff], default: -1 }),
+        field('sessionTimeout', 'int32'),
+        field('subscription', 'bytes'),
+        field('assignment', 'bytes'),
       ],
     }),
   ],
@@ -79,25 +74,6 @@ const OFFSET_VALUE_VERSION = 3;
 const OFFSET_VALUE_VERSION_WITH_EXPIRY = 1;
 const GROUP_VALUE_VERSION = 3;
 
-function encode(schema: MessageSchema, version: number, value: Message): Buffer {
-  const w = new Writer();
-  w.int16(version);
-  return encodeMessage(schema, version, value, w).toBuffer();
-}
-
-/** The record type of a key (its leading int16). */
-export function recordTypeOf(key: Buffer): number {
-  return key.readInt16BE(0);
-}
-
-function versioned(schema: MessageSchema, buf: Buffer): Message {
-  const r = new Reader(buf);
-  const version = r.int16();
-  const [min, max] = schema.validVersions!;
-  if (version < min || version > max) throw new Error(`${schema.name} version ${version} is not known`);
-  return decodeMessage(schema, version, r);
-}
-
 // ---- offset commits ----
 
 export interface OffsetCommitKey {
@@ -107,17 +83,18 @@ export interface OffsetCommitKey {
 }
 
 export function encodeOffsetCommitKey(key: OffsetCommitKey): Buffer {
-  return encode(offsetCommitKeySchema, RECORD_TYPE.offsetCommit, key);
+  return encodeVersioned(RECORD_TYPE.offsetCommit, offsetCommitKeySchema, key);
 }
 
 export function decodeOffsetCommitKey(key: Buffer): OffsetCommitKey {
-  const message = versioned(offsetCommitKeySchema, key);
+  const { message } = decodeVersioned(key, offsetCommitKeySchema);
   return { group: message.group, topic: message.topic, partition: message.partition };
 }
 
 export function encodeOffsetCommitValue(offset: CommittedOffset): Buffer {
   const expiring = offset.expireTimestampMs !== undefined;
-  return encode(offsetCommitValueSchema, expiring ? OFFSET_VALUE_VERSION_WITH_EXPIRY : OFFSET_VALUE_VERSION, {
+  const version = expiring ? OFFSET_VALUE_VERSION_WITH_EXPIRY : OFFSET_VALUE_VERSION;
+  return encodeVersioned(version, offsetCommitValueSchema, {
     offset: offset.offset,
     leaderEpoch: offset.leaderEpoch,
     metadata: offset.metadata,
@@ -127,8 +104,7 @@ export function encodeOffsetCommitValue(offset: CommittedOffset): Buffer {
 }
 
 export function decodeOffsetCommitValue(value: Buffer): CommittedOffset {
-  const version = value.readInt16BE(0);
-  const message = versioned(offsetCommitValueSchema, value);
+  const { version, message } = decodeVersioned(value, offsetCommitValueSchema);
   const decoded: CommittedOffset = {
     offset: message.offset,
     leaderEpoch: message.leaderEpoch,
@@ -139,6 +115,11 @@ export function decodeOffsetCommitValue(value: Buffer): CommittedOffset {
     decoded.expireTimestampMs = Number(message.expireTimestamp);
   }
   return decoded;
+}
+
+/** The record of a committed offset, or its tombstone (null). */
+export function offsetCommitRecord(key: OffsetCommitKey, offset: CommittedOffset | null): CoordinatorRecord {
+  return { key: encodeOffsetCommitKey(key), value: offset && encodeOffsetCommitValue(offset) };
 }
 
 // ---- group metadata (classic groups) ----
@@ -165,15 +146,15 @@ export interface StoredGroupMetadata {
 }
 
 export function encodeGroupMetadataKey(groupId: string): Buffer {
-  return encode(groupMetadataKeySchema, RECORD_TYPE.groupMetadata, { group: groupId });
+  return encodeVersioned(RECORD_TYPE.groupMetadata, groupMetadataKeySchema, { group: groupId });
 }
 
 export function decodeGroupMetadataKey(key: Buffer): string {
-  return versioned(groupMetadataKeySchema, key).group;
+  return decodeVersioned(key, groupMetadataKeySchema).message.group;
 }
 
 export function encodeGroupMetadataValue(group: StoredGroupMetadata): Buffer {
-  return encode(groupMetadataValueSchema, GROUP_VALUE_VERSION, {
+  return encodeVersioned(GROUP_VALUE_VERSION, groupMetadataValueSchema, {
     protocolType: group.protocolType,
     generation: group.generation,
     protocol: group.protocol,
@@ -193,7 +174,7 @@ export function encodeGroupMetadataValue(group: StoredGroupMetadata): Buffer {
 }
 
 export function decodeGroupMetadataValue(value: Buffer): StoredGroupMetadata {
-  const message = versioned(groupMetadataValueSchema, value);
+  const { message } = decodeVersioned(value, groupMetadataValueSchema);
   return {
     protocolType: message.protocolType,
     generation: message.generation,
@@ -212,4 +193,9 @@ export function decodeGroupMetadataValue(value: Buffer): StoredGroupMetadata {
       assignment: m.assignment,
     })),
   };
+}
+
+/** The record of a classic group, or its tombstone (null). */
+export function groupMetadataRecord(groupId: string, group: StoredGroupMetadata | null): CoordinatorRecord {
+  return { key: encodeGroupMetadataKey(groupId), value: group && encodeGroupMetadataValue(group) };
 }

@@ -8,7 +8,8 @@
 import type { Logger } from 'pino';
 import type { ErrorName } from '../../protocol/errors.ts';
 import type { BrokerConfig } from '../config/broker-config.ts';
-import { ClassicGroup, type JoinResult, joinError, type SyncResult, syncError } from './classic-group.ts';
+import { ClassicGroup } from './classic-group.ts';
+import { type JoinResult, joinError, type SyncResult, syncError } from './classic-member.ts';
 import {
   ClassicRebalance,
   type HeartbeatRequest,
@@ -17,17 +18,16 @@ import {
   type LeavingMember,
   type SyncRequest,
 } from './classic-rebalance.ts';
+import type { ClassicGroups, ConsumerGroupPersistence } from './consumer/coordinator.ts';
+import { recordTypeOf } from './coordinator-record-format.ts';
 import {
   decodeGroupMetadataKey,
   decodeGroupMetadataValue,
   decodeOffsetCommitKey,
   decodeOffsetCommitValue,
-  encodeGroupMetadataKey,
-  encodeGroupMetadataValue,
-  encodeOffsetCommitKey,
-  encodeOffsetCommitValue,
+  groupMetadataRecord,
+  offsetCommitRecord,
   RECORD_TYPE,
-  recordTypeOf,
 } from './coordinator-records.ts';
 import type {
   CommittedOffset,
@@ -72,13 +72,7 @@ export interface ConsumerGroups {
   /** A __consumer_offsets record of a consumer group (key types 3+), at start-up. */
   replay(key: Buffer, value: Buffer | null): void;
   loaded(): void;
-  connect(links: {
-    persistence: { append(groupId: string, records: CoordinatorRecord[]): Promise<void> };
-    classicGroups: {
-      classicGroupStatus(groupId: string): 'none' | 'empty' | 'active';
-      deleteEmptyClassicGroup(groupId: string): Promise<void>;
-    };
-  }): void;
+  connect(links: { persistence: ConsumerGroupPersistence; classicGroups: ClassicGroups }): void;
 }
 
 /** What the coordinator needs of the broker (the Broker class provides it). */
@@ -266,17 +260,21 @@ export class GroupCoordinator {
     return result;
   }
 
+  /** The classic group a member's SyncGroup, Heartbeat or LeaveGroup is for, or why there is none. */
+  #memberGroup(groupId: string): ClassicGroup | ErrorName {
+    if (!isValidGroupId(groupId)) return 'INVALID_GROUP_ID';
+    return this.#groups.get(groupId) ?? 'UNKNOWN_MEMBER_ID';
+  }
+
   async syncGroup(groupId: string, request: SyncRequest): Promise<SyncResult> {
-    if (!isValidGroupId(groupId)) return syncError('INVALID_GROUP_ID');
-    const group = this.#groups.get(groupId);
-    if (!group) return syncError('UNKNOWN_MEMBER_ID');
+    const group = this.#memberGroup(groupId);
+    if (typeof group === 'string') return syncError(group);
     return this.classic.sync(group, request);
   }
 
   heartbeat(groupId: string, request: HeartbeatRequest): ErrorName | undefined {
-    if (!isValidGroupId(groupId)) return 'INVALID_GROUP_ID';
-    const group = this.#groups.get(groupId);
-    if (!group) return 'UNKNOWN_MEMBER_ID';
+    const group = this.#memberGroup(groupId);
+    if (typeof group === 'string') return group;
     return this.classic.heartbeat(group, request);
   }
 
@@ -285,18 +283,14 @@ export class GroupCoordinator {
     groupId: string,
     members: readonly LeavingMember[],
   ): { error: ErrorName } | { members: LeaveResult[] } {
-    if (!isValidGroupId(groupId)) return { error: 'INVALID_GROUP_ID' };
-    const group = this.#groups.get(groupId);
-    if (!group) return { error: 'UNKNOWN_MEMBER_ID' };
+    const group = this.#memberGroup(groupId);
+    if (typeof group === 'string') return { error: group };
     if (group.is('Dead')) return { error: 'COORDINATOR_NOT_AVAILABLE' };
     return { members: this.classic.leave(group, members) };
   }
 
   async #storeClassicGroup(group: ClassicGroup, assignment?: ReadonlyMap<string, Buffer>): Promise<void> {
-    const record = {
-      key: encodeGroupMetadataKey(group.groupId),
-      value: encodeGroupMetadataValue(group.toStored(assignment)),
-    };
+    const record = groupMetadataRecord(group.groupId, group.toStored(assignment));
     await this.#log.append(group.groupId, [record], this.clock());
   }
 
@@ -351,10 +345,9 @@ export class GroupCoordinator {
       if (expireTimestampMs !== undefined) committed.expireTimestampMs = expireTimestampMs;
       accepted.push({ commit, committed });
     }
-    const records = accepted.map(({ commit, committed }) => ({
-      key: encodeOffsetCommitKey({ group: groupId, topic: commit.topic, partition: commit.partition }),
-      value: encodeOffsetCommitValue(committed),
-    }));
+    const records = accepted.map(({ commit, committed }) =>
+      offsetCommitRecord({ group: groupId, topic: commit.topic, partition: commit.partition }, committed),
+    );
     try {
       await this.#log.append(groupId, records, now);
     } catch (error) {
@@ -442,10 +435,9 @@ export class GroupCoordinator {
     offsets: readonly { topic: string; partition: number }[],
     extraRecords: readonly CoordinatorRecord[] = [],
   ): Promise<void> {
-    const records = offsets.map(({ topic, partition }) => ({
-      key: encodeOffsetCommitKey({ group: groupId, topic, partition }),
-      value: null,
-    }));
+    const records = offsets.map(({ topic, partition }) =>
+      offsetCommitRecord({ group: groupId, topic, partition }, null),
+    );
     await this.#log.append(groupId, [...records, ...extraRecords], this.clock());
     for (const { topic, partition } of offsets) this.offsets.delete(groupId, topic, partition);
   }

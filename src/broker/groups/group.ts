@@ -1,5 +1,7 @@
 // Values the group coordinator's modules, the consumer protocol and the group APIs share: committed
-// offsets, who asks for them, described groups and the records of __consumer_offsets.
+// offsets, who asks for them, described groups, the operations allowed on a group and the records of
+// __consumer_offsets.
+import type { DescribeGroupsResponse } from '../../protocol/schema/messages.generated.ts';
 
 /** A committed offset as OffsetCommit stores it and OffsetFetch returns it. */
 export interface CommittedOffset {
@@ -27,23 +29,23 @@ export interface OffsetFetchIdentity {
   memberEpoch: number;
 }
 
-/** One member as DescribeGroups reports it. */
-export interface DescribedMember {
-  memberId: string;
-  groupInstanceId: string | null;
-  clientId: string;
-  clientHost: string;
-  memberMetadata: Buffer;
-  memberAssignment: Buffer;
-}
+/**
+ * A group as DescribeGroups (the classic API) reports it: its entry in the response, but for the group
+ * id, error code and authorized operations, which the API adds.
+ */
+export type DescribedGroup = Omit<
+  NonNullable<DescribeGroupsResponse['groups']>[number],
+  'groupId' | 'errorCode' | 'authorizedOperations'
+>;
 
-/** A group as DescribeGroups (the classic API) reports it. */
-export interface DescribedGroup {
-  groupState: string;
-  protocolType: string;
-  protocolData: string;
-  members: DescribedMember[];
-}
+/** Kafka's ACL operation codes that apply to a group. */
+const GROUP_OPERATIONS = { READ: 3, DELETE: 6, DESCRIBE: 8, DESCRIBE_CONFIGS: 10, ALTER_CONFIGS: 11 };
+
+/**
+ * Every operation on a group, as the bit set DescribeGroups and ConsumerGroupDescribe report on request:
+ * without an authorizer (as on a Kafka broker without authorizer.class.name) all are allowed.
+ */
+export const ALL_GROUP_OPERATIONS = Object.values(GROUP_OPERATIONS).reduce((bits, op) => bits | (1 << op), 0);
 
 /** A record of __consumer_offsets: Kafka's coordinator key and value (null: a tombstone). */
 export interface CoordinatorRecord {

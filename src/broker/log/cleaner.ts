@@ -9,11 +9,10 @@
 // with awaits in between (file reads, codecs), so request handling goes on; a log that starts closing
 // makes it stop at the next batch, leaving the log as it was (the current group's files are removed).
 import type { Logger } from 'pino';
-import { ATTR_CONTROL, compressionOf, OFFSET, readBatchHeader } from '../../protocol/records/batch-header.ts';
-import { decompress } from '../../protocol/records/compression.ts';
+import { ATTR_CONTROL, OFFSET, readBatchHeader } from '../../protocol/records/batch-header.ts';
 import { lastOffsetOf, maxTimestampOf } from './batch-scan.ts';
 import { groupSegmentsBySize, type LogToClean } from './cleanable.ts';
-import { type FilterCounts, filterBatch } from './compaction-filter.ts';
+import { type FilterCounts, filterBatch, recordsSection } from './compaction-filter.ts';
 import { iterateBatches, scanBatches } from './file-scan.ts';
 import type { IoThrottle } from './io-throttle.ts';
 import type { KeyOffsetMap } from './offset-map.ts';
@@ -115,13 +114,6 @@ function checkNotClosing(log: PartitionLog, tools: CleanerTools): void {
   if (log.closing || tools.stopping()) throw new LogCleaningAbortedError(log.dir);
 }
 
-/** The records section of a batch, decompressed. */
-async function recordsOf(buf: Buffer, at: number, size: number): Promise<Buffer> {
-  const body = buf.subarray(at + OFFSET.records, at + size);
-  const codec = compressionOf(buf.readInt16BE(at + OFFSET.attributes));
-  return codec === 0 ? body : decompress(codec, body);
-}
-
 /**
  * Step 1: key -> latest offset for the dirty range (Kafka's buildOffsetMap). Stops when a new key no
  * longer fits the map; the map's latest offset then says how far the cleaning can go.
@@ -156,7 +148,7 @@ async function buildOffsetMap(
         if (lastOffset < start) continue;
         if (!(batch.buf.readInt16BE(batch.at + OFFSET.attributes) & ATTR_CONTROL)) {
           const baseOffset = Number(batch.buf.readBigInt64BE(batch.at));
-          const data = await recordsOf(batch.buf, batch.at, batch.size);
+          const data = await recordsSection(batch.buf.subarray(batch.at, batch.at + batch.size));
           let fits = true;
           scanRecords(data, batch.buf.readInt32BE(batch.at + OFFSET.recordCount), (record) => {
             const offset = baseOffset + record.offsetDelta;

@@ -70,7 +70,7 @@ export async function filterBatch(
   const header = readBatchHeader(batch, 0);
   if (header.attributes & ATTR_CONTROL) return UNCHANGED;
   const codec = compressionOf(header.attributes);
-  const data = await decompressed(codec, batch.subarray(BATCH_HEADER_SIZE));
+  const data = await recordsSection(batch);
   const horizon = header.attributes & ATTR_DELETE_HORIZON ? header.baseTimestamp : null;
   const retainDeletes = horizon === null || filter.nowMs < horizon;
   const baseOffset = Number(header.baseOffset);
@@ -179,7 +179,10 @@ function sealed(header: BatchHeader, records: Buffer): Buffer {
   return buf;
 }
 
-async function decompressed(codec: number, body: Buffer): Promise<Buffer> {
+/** The records section of the batch that `batch` holds exactly, decompressed. */
+export async function recordsSection(batch: Buffer): Promise<Buffer> {
+  const codec = compressionOf(batch.readInt16BE(OFFSET.attributes));
+  const body = batch.subarray(BATCH_HEADER_SIZE);
   if (codec === COMPRESSION.none) return body;
   return body.length <= INLINE_CODEC_BYTES ? decompressSync(codec, body) : decompress(codec, body);
 }

@@ -8,7 +8,7 @@
 import { hashKey } from './key-hash.ts';
 
 /** Kafka's accounting: a 16-byte hash and an 8-byte offset per slot. */
-export const BYTES_PER_SLOT = 24;
+const BYTES_PER_SLOT = 24;
 const INITIAL_SLOTS = 1024;
 const EMPTY = -1;
 

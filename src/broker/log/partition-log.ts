@@ -461,12 +461,7 @@ export class PartitionLog {
 
   /** A new segment, with in-memory indexes, that the cleaner writes as `<base>.log.cleaned`. */
   async createCleanedSegment(baseOffset: bigint): Promise<Segment> {
-    const segment = await Segment.createCleaned(this.dir, baseOffset, this.#config.clock());
-    segment.resetIndexes(
-      new OffsetIndex(baseOffset, this.#config.segmentIndexBytes),
-      new TimeIndex(baseOffset, this.#config.segmentIndexBytes),
-    );
-    return segment;
+    return this.#withEmptyIndexes(await Segment.createCleaned(this.dir, baseOffset, this.#config.clock()));
   }
 
   /**
@@ -643,10 +638,8 @@ export class PartitionLog {
     const previous = this.#segments.at(-1)!;
     try {
       await this.#pendingSeal;
-      const segment = await Segment.create(this.dir, baseOffset, this.#config.clock());
-      segment.resetIndexes(
-        new OffsetIndex(baseOffset, this.#config.segmentIndexBytes),
-        new TimeIndex(baseOffset, this.#config.segmentIndexBytes),
+      const segment = this.#withEmptyIndexes(
+        await Segment.create(this.dir, baseOffset, this.#config.clock()),
       );
       await syncDir(this.dir);
       this.#segments = [...this.#segments, segment];
@@ -778,6 +771,7 @@ export class PartitionLog {
       await writeLogStartOffset(this.dir, newStart);
       this.#logStartOffset = newStart;
     }
+    // Filtered again: the writer may have rolled a new segment while the log start was written.
     this.#segments = this.#segments.filter((segment) => !gone.has(segment));
     for (const segment of deletable) this.#unsynced.delete(segment);
     await this.#retired.markDeleted(deletable);
@@ -806,6 +800,16 @@ export class PartitionLog {
       if (this.#failure) throw this.#failure;
       return true;
     });
+  }
+
+  /** A new segment's indexes: empty, in memory, sized by segment.index.bytes. */
+  #withEmptyIndexes(segment: Segment): Segment {
+    const { segmentIndexBytes } = this.#config;
+    segment.resetIndexes(
+      new OffsetIndex(segment.baseOffset, segmentIndexBytes),
+      new TimeIndex(segment.baseOffset, segmentIndexBytes),
+    );
+    return segment;
   }
 
   /** Loads the indexes of segments[i] on first use (the active segment's are always loaded). */

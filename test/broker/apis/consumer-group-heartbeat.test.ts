@@ -6,11 +6,18 @@
 // computes them at once, which Kafka does with that interval at 0, as set here.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { type Message, ZERO_UUID } from '../../../src/protocol/codec.ts';
+import type { Message } from '../../../src/protocol/codec.ts';
 import { API_KEYS } from '../../../src/protocol/schema/messages.generated.ts';
 import { requireInCI } from '../../support/external-tools.ts';
 import { createTopic, RawClient } from '../../support/raw-client.ts';
 import { type RunningBroker, subjectTarget } from '../../support/targets.ts';
+import {
+  describeConsumerGroups,
+  fetchTopicId,
+  type HeartbeatBody,
+  sendHeartbeat,
+} from '../groups/consumer/consumer-protocol-requests.ts';
+import { until } from '../groups/until.ts';
 
 const target = subjectTarget();
 const skip = requireInCI(target.missing());
@@ -26,46 +33,19 @@ const overrides = {
   'group.consumer.assignment.interval.ms': '0',
 };
 
-interface Heartbeat {
-  groupId: string;
-  memberId: string;
-  memberEpoch: number;
-  instanceId?: string | null;
-  rebalanceTimeoutMs?: number;
-  subscribedTopicNames?: string[] | null;
-  subscribedTopicRegex?: string | null;
-  serverAssignor?: string | null;
-  topicPartitions?: { topicId: string; partitions: number[] }[] | null;
-}
-
-async function until<T>(what: string, attempt: () => Promise<T | undefined>, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const result = await attempt();
-    if (result !== undefined) return result;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
-
 describe(`ConsumerGroupHeartbeat and ConsumerGroupDescribe against ${target.name}`, { skip }, () => {
   let broker: RunningBroker;
   let client: RawClient;
   const topicIds = new Map<string, string>();
   let servedApis: Set<number>;
 
-  const heartbeat = (request: Heartbeat, version = 1): Promise<Message> =>
-    client.request(API_KEYS.ConsumerGroupHeartbeat, version, {
-      instanceId: null,
-      rackId: null,
-      rebalanceTimeoutMs: -1,
-      subscribedTopicNames: null,
-      subscribedTopicRegex: null,
-      serverAssignor: null,
-      topicPartitions: null,
-      ...request,
-    });
-  const join = (groupId: string, memberId: string, topics: string[] | null, extra: Partial<Heartbeat> = {}) =>
+  const heartbeat = (request: HeartbeatBody, version = 1) => sendHeartbeat(client, request, version);
+  const join = (
+    groupId: string,
+    memberId: string,
+    topics: string[] | null,
+    extra: Partial<HeartbeatBody> = {},
+  ) =>
     heartbeat({
       groupId,
       memberId,
@@ -75,9 +55,8 @@ describe(`ConsumerGroupHeartbeat and ConsumerGroupDescribe against ${target.name
       topicPartitions: [],
       ...extra,
     });
-  const describeGroups = async (groupIds: string[], includeAuthorizedOperations = false) =>
-    (await client.request(API_KEYS.ConsumerGroupDescribe, 0, { groupIds, includeAuthorizedOperations }))
-      .groups as Message[];
+  const describeGroups = (groupIds: string[], includeAuthorizedOperations = false) =>
+    describeConsumerGroups(client, groupIds, includeAuthorizedOperations);
   /** "topic-partition" labels of a wire assignment. */
   const labels = (list: { topicId: string; partitions: number[] }[] | null | undefined) => {
     const names = new Map([...topicIds].map(([name, id]) => [id, name]));
@@ -88,15 +67,7 @@ describe(`ConsumerGroupHeartbeat and ConsumerGroupDescribe against ${target.name
   const owned = (topic: string, ...partitions: number[]) => [{ topicId: topicIds.get(topic)!, partitions }];
   const newTopic = async (name: string, partitions: number) => {
     await createTopic(client, name, partitions);
-    const id = await until(`metadata of ${name}`, async () => {
-      const metadata = await client.request(API_KEYS.Metadata, 12, {
-        topics: [{ topicId: ZERO_UUID, name }],
-        allowAutoTopicCreation: false,
-        includeTopicAuthorizedOperations: false,
-      });
-      const [topic] = metadata.topics as Message[];
-      return topic.errorCode === 0 && topic.topicId !== ZERO_UUID ? (topic.topicId as string) : undefined;
-    });
+    const id = await until(`metadata of ${name}`, () => fetchTopicId(client, name));
     topicIds.set(name, id);
     await untilAssignable(name);
   };
@@ -110,14 +81,13 @@ describe(`ConsumerGroupHeartbeat and ConsumerGroupDescribe against ${target.name
     });
     servedApis = new Set((versions.apiKeys as Message[]).map((api) => api.apiKey as number));
     // Kafka's coordinator answers once __consumer_offsets exists; FindCoordinator makes it.
-    if (servedApis.has(API_KEYS.FindCoordinator))
-      await until('the group coordinator', async () => {
-        const found = await client.request(API_KEYS.FindCoordinator, 4, {
-          keyType: 0,
-          coordinatorKeys: ['any'],
-        });
-        return (found.coordinators as Message[])[0].errorCode === 0 ? true : undefined;
+    await until('the group coordinator', async () => {
+      const found = await client.request(API_KEYS.FindCoordinator, 4, {
+        keyType: 0,
+        coordinatorKeys: ['any'],
       });
+      return (found.coordinators as Message[])[0].errorCode === 0 ? true : undefined;
+    });
     await newTopic('orders', 6);
   });
 
@@ -430,11 +400,7 @@ describe(`ConsumerGroupHeartbeat and ConsumerGroupDescribe against ${target.name
     assert.deepEqual([blank.errorCode, blank.errorMessage], [24, null]);
   });
 
-  it('shows consumer groups in ListGroups and DescribeGroups as Kafka 4 does', async (t) => {
-    if (!servedApis.has(API_KEYS.ListGroups) || !servedApis.has(API_KEYS.DescribeGroups)) {
-      t.skip('ListGroups/DescribeGroups not served by this broker yet');
-      return;
-    }
+  it('shows consumer groups in ListGroups and DescribeGroups as Kafka 4 does', async () => {
     const group = 'kip848-listed';
     await join(group, 'listed-member', ['orders']);
     const listed = await client.request(API_KEYS.ListGroups, 5, {

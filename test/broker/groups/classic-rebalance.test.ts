@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import pino from 'pino';
-import { ClassicGroup, type JoinResult, type SyncResult } from '../../../src/broker/groups/classic-group.ts';
+import { ClassicGroup } from '../../../src/broker/groups/classic-group.ts';
+import type { JoinResult, SyncResult } from '../../../src/broker/groups/classic-member.ts';
 import {
   ClassicRebalance,
   type ClassicSettings,
@@ -109,14 +110,19 @@ function syncRequest(result: JoinResult, assignments: SyncRequest['assignments']
   };
 }
 
-/** Two members through their first rebalance and sync: a Stable group of generation 1. */
-async function stableGroupOfTwo(h: Harness): Promise<{ leader: JoinResult; follower: JoinResult }> {
+/** Two members through their first join phase: their JoinGroup answers, the leader's and the other's. */
+async function joinedGroupOfTwo(h: Harness): Promise<{ leader: JoinResult; follower: JoinResult }> {
   const a = (await joinNew(h, { clientId: 'a' })).joined;
   const b = (await joinNew(h, { clientId: 'b' })).joined;
   h.timers.advance(FIRST_REBALANCE);
   const [ra, rb] = await Promise.all([a, b]);
   const leader = ra.leader === ra.memberId ? ra : rb;
-  const follower = leader === ra ? rb : ra;
+  return { leader, follower: leader === ra ? rb : ra };
+}
+
+/** Two members through their first rebalance and sync: a Stable group of generation 1. */
+async function stableGroupOfTwo(h: Harness): Promise<{ leader: JoinResult; follower: JoinResult }> {
+  const { leader, follower } = await joinedGroupOfTwo(h);
   const followerSync = h.rebalance.sync(h.group, syncRequest(follower));
   const leaderSync = await h.rebalance.sync(
     h.group,
@@ -327,12 +333,7 @@ describe('classic group rebalance', () => {
 
   it('removes members that never send SyncGroup, then rebalances', async () => {
     const h = harness();
-    const a = (await joinNew(h, { clientId: 'a' })).joined;
-    const b = (await joinNew(h, { clientId: 'b' })).joined;
-    h.timers.advance(FIRST_REBALANCE);
-    const [ra, rb] = await Promise.all([a, b]);
-    const leader = ra.leader === ra.memberId ? ra : rb;
-    const follower = leader === ra ? rb : ra;
+    const { leader, follower } = await joinedGroupOfTwo(h);
     await h.rebalance.sync(h.group, syncRequest(leader, []));
     assert.equal(h.group.state, 'Stable');
     // Both keep heartbeating, but the follower never syncs.
@@ -349,12 +350,7 @@ describe('classic group rebalance', () => {
 
   it('answers waiting members and rebalances when the assignment cannot be stored', async () => {
     const h = harness();
-    const a = (await joinNew(h, { clientId: 'a' })).joined;
-    const b = (await joinNew(h, { clientId: 'b' })).joined;
-    h.timers.advance(FIRST_REBALANCE);
-    const [ra, rb] = await Promise.all([a, b]);
-    const leader = ra.leader === ra.memberId ? ra : rb;
-    const follower = leader === ra ? rb : ra;
+    const { leader, follower } = await joinedGroupOfTwo(h);
     const followerSync = h.rebalance.sync(h.group, syncRequest(follower));
     h.failNextStore = true;
     const leaderSync: SyncResult = await h.rebalance.sync(h.group, syncRequest(leader, []));

@@ -12,6 +12,7 @@ import {
   type CoordinatorHost,
   GroupCoordinator,
 } from '../../../src/broker/groups/coordinator.ts';
+import { OFFSETS_TOPIC } from '../../../src/broker/groups/offsets-log.ts';
 import { PartitionLog } from '../../../src/broker/log/partition-log.ts';
 import type { TopicInfo } from '../../../src/broker/metadata/topics.ts';
 import { ManualTimers } from './manual-timers.ts';
@@ -64,8 +65,8 @@ export async function openCoordinator(
     return topic;
   };
   // A previous coordinator's topic is there again after a "restart".
-  if (existsSync(join(dir, '__consumer_offsets-0')))
-    await openTopic('__consumer_offsets', config.offsetsTopicNumPartitions);
+  if (existsSync(join(dir, `${OFFSETS_TOPIC}-0`)))
+    await openTopic(OFFSETS_TOPIC, config.offsetsTopicNumPartitions);
   const host: CoordinatorHost = {
     settings: config,
     logger,

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { recordTypeOf } from '../../../src/broker/groups/coordinator-record-format.ts';
 import {
   decodeGroupMetadataKey,
   decodeGroupMetadataValue,
@@ -10,7 +11,6 @@ import {
   encodeOffsetCommitKey,
   encodeOffsetCommitValue,
   RECORD_TYPE,
-  recordTypeOf,
   type StoredGroupMetadata,
 } from '../../../src/broker/groups/coordinator-records.ts';
 import { javaStringHashCode, offsetsPartitionFor } from '../../../src/broker/groups/offsets-partition.ts';

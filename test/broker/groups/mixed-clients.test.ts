@@ -7,6 +7,7 @@ import { API_KEYS } from '../../../src/protocol/schema/messages.generated.ts';
 import { committedOffsets } from '../../support/group-requests.ts';
 import { type NagareUnderTest, startNagare } from '../../support/nagare.ts';
 import { createTopic, RawClient } from '../../support/raw-client.ts';
+import { until } from './until.ts';
 
 // A kafkajs consumer and an @platformatic/kafka consumer in one classic group: the broker elects a
 // leader, passes each member's subscription to it and its assignment to everyone, so the two clients
@@ -23,16 +24,6 @@ const roundRobin: PartitionAssigner = (config) => ({
   ...PartitionAssigners.roundRobin(config),
   name: 'roundrobin',
 });
-
-async function waitFor<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 20_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
 
 let broker: NagareUnderTest;
 let client: RawClient;
@@ -92,7 +83,7 @@ test('kafkajs and @platformatic/kafka consumers share a group, its partitions an
     stream.on('data', (message) => seen.platformatic.push([message.partition, message.value as string]));
 
     // Both members in, each with an assignment, before any record exists.
-    await waitFor('a stable group of two members with assignments', async () => {
+    await until('a stable group of two members with assignments', async () => {
       const described = await client.request(API_KEYS.DescribeGroups, 5, {
         groups: [GROUP],
         includeAuthorizedOperations: false,
@@ -118,7 +109,7 @@ test('kafkajs and @platformatic/kafka consumers share a group, its partitions an
       for (const m of messages) sent.push([partition, m.value]);
     }
 
-    await waitFor('every record consumed', async () =>
+    await until('every record consumed', async () =>
       seen.kafkajs.length + seen.platformatic.length >= sent.length ? true : undefined,
     );
     const partitionsOf = (records: Array<[number, string]>) => new Set(records.map(([p]) => p));
@@ -136,7 +127,7 @@ test('kafkajs and @platformatic/kafka consumers share a group, its partitions an
     const expected = Object.fromEntries(
       Array.from({ length: PARTITIONS }, (_, p) => [`${TOPIC}-${p}`, BigInt(PER_PARTITION)]),
     );
-    await waitFor('the members commit their positions', async () => {
+    await until('the members commit their positions', async () => {
       const committed = await committedOffsets(client, GROUP);
       return Object.keys(expected).every((k) => committed[k] === expected[k]) ? true : undefined;
     });

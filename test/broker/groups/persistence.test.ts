@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { recordTypeOf } from '../../../src/broker/groups/coordinator-record-format.ts';
 import {
   decodeGroupMetadataValue,
   decodeOffsetCommitKey,
   decodeOffsetCommitValue,
   RECORD_TYPE,
-  recordTypeOf,
 } from '../../../src/broker/groups/coordinator-records.ts';
 import { offsetsPartitionFor } from '../../../src/broker/groups/offsets-partition.ts';
 import type { Message } from '../../../src/protocol/codec.ts';

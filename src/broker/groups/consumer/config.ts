@@ -1,8 +1,13 @@
-// The broker settings of consumer groups (Kafka's group.consumer.* configs, with Kafka's defaults).
+// The broker settings of consumer groups: Kafka's group.consumer.* configs, as the broker config parsed
+// and checked them (bounds included, see config/group-coordinator-checks.ts). Kafka lets a group override
+// its session timeout and heartbeat interval within those bounds (the GROUP config resource); Nagare has
+// no group configs, so every group uses the broker's values, as a Kafka group without overrides does.
 import type { BrokerConfig } from '../../config/broker-config.ts';
-import { SERVER_ASSIGNORS } from './assignors/registry.ts';
+import { consumerGroupAssignors, consumerProtocolEnabled } from '../../config/group-coordinator-checks.ts';
 
 export interface ConsumerGroupConfig {
+  /** Whether group.coordinator.rebalance.protocols has `consumer`; if not, KIP-848 requests are refused. */
+  enabled: boolean;
   /** group.consumer.heartbeat.interval.ms: how often members heartbeat. */
   heartbeatIntervalMs: number;
   /** group.consumer.session.timeout.ms: a member silent this long is removed. */
@@ -13,48 +18,14 @@ export interface ConsumerGroupConfig {
   assignors: readonly string[];
 }
 
-export const DEFAULT_CONSUMER_GROUP_CONFIG: ConsumerGroupConfig = {
-  heartbeatIntervalMs: 5000,
-  sessionTimeoutMs: 45000,
-  maxSize: 2147483647,
-  assignors: SERVER_ASSIGNORS.map((assignor) => assignor.name),
-};
-
-/** Kafka's class names for its built-in assignors, which group.consumer.assignors also accepts. */
-const ASSIGNOR_CLASSES: Record<string, string> = {
-  'org.apache.kafka.coordinator.group.assignor.UniformAssignor': 'uniform',
-  'org.apache.kafka.coordinator.group.assignor.RangeAssignor': 'range',
-};
-
-/**
- * Reads the group.consumer.* settings: from the typed broker config when it defines them, else from the
- * properties as given (the broker config ignores keys it does not know, with a warning), else Kafka's
- * defaults. A value that does not parse falls back to the default.
- */
 export function consumerGroupConfig(settings: BrokerConfig): ConsumerGroupConfig {
-  const raw = (name: string): string | undefined => {
-    const typed = settings.values.get(name);
-    if (typed !== undefined && typed !== null) return Array.isArray(typed) ? typed.join(',') : String(typed);
-    return (
-      settings.layers.dynamicBroker[name] ??
-      settings.layers.dynamicDefault[name] ??
-      settings.layers.static[name]
-    );
-  };
-  const int = (name: string, fallback: number, min: number): number => {
-    const value = Number(raw(name));
-    return Number.isInteger(value) && value >= min ? value : fallback;
-  };
-  const assignors = (raw('group.consumer.assignors') ?? '')
-    .split(',')
-    .map((name) => name.trim())
-    .map((name) => ASSIGNOR_CLASSES[name] ?? name)
-    .filter((name) => SERVER_ASSIGNORS.some((assignor) => assignor.name === name));
-  const defaults = DEFAULT_CONSUMER_GROUP_CONFIG;
+  const { values } = settings;
+  const int = (name: string) => values.get(name) as number;
   return {
-    heartbeatIntervalMs: int('group.consumer.heartbeat.interval.ms', defaults.heartbeatIntervalMs, 1),
-    sessionTimeoutMs: int('group.consumer.session.timeout.ms', defaults.sessionTimeoutMs, 1),
-    maxSize: int('group.consumer.max.size', defaults.maxSize, 1),
-    assignors: assignors.length > 0 ? assignors : defaults.assignors,
+    enabled: consumerProtocolEnabled(values),
+    heartbeatIntervalMs: int('group.consumer.heartbeat.interval.ms'),
+    sessionTimeoutMs: int('group.consumer.session.timeout.ms'),
+    maxSize: int('group.consumer.max.size'),
+    assignors: consumerGroupAssignors(values.get('group.consumer.assignors') as readonly string[]),
   };
 }

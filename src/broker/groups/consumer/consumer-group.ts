@@ -76,18 +76,21 @@ export class ConsumerGroup {
     return this.partitionEpochs.get(topicId)?.get(partition) ?? -1;
   }
 
-  /** The server assignor most members asked for (ties: the name first in `order`), if any asked. */
-  preferredAssignor(order: readonly string[]): string | undefined {
+  /**
+   * The server assignor the group uses: the one most members asked for (ties: the name first in
+   * `assignors`, group.consumer.assignors), or the first of `assignors`, the default, when none asked.
+   */
+  assignorName(assignors: readonly string[]): string {
     const counts = new Map<string, number>();
     for (const member of this.members.values()) {
       if (member.serverAssignor)
         counts.set(member.serverAssignor, (counts.get(member.serverAssignor) ?? 0) + 1);
     }
     let best: string | undefined;
-    for (const name of order) {
+    for (const name of assignors) {
       if ((counts.get(name) ?? 0) > (best === undefined ? 0 : counts.get(best)!)) best = name;
     }
-    return best;
+    return best ?? assignors[0];
   }
 
   /** The earliest session or rebalance deadline, if any member has one. */

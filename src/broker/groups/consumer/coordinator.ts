@@ -9,7 +9,7 @@ import { randomBytes } from 'node:crypto';
 import type { Logger } from 'pino';
 import { ERRORS } from '../../../protocol/errors.ts';
 import type { BrokerConfig } from '../../config/broker-config.ts';
-import type { CoordinatorRecord } from '../group.ts';
+import { ALL_GROUP_OPERATIONS, type CoordinatorRecord } from '../group.ts';
 import { type ConsumerGroupConfig, consumerGroupConfig } from './config.ts';
 import { ConsumerGroup, type ConsumerGroupState, type OffsetCommitter } from './consumer-group.ts';
 import { AUTHORIZED_OPERATIONS_OMITTED, type DescribedGroup, describeConsumerGroup } from './describe.ts';
@@ -58,9 +58,6 @@ export interface ListedConsumerGroup {
   groupType: 'consumer';
 }
 
-/** READ (3), DELETE (6), DESCRIBE (8), DESCRIBE_CONFIGS (10) and ALTER_CONFIGS (11), as bits. */
-const ALL_GROUP_OPERATIONS = (1 << 3) | (1 << 6) | (1 << 8) | (1 << 10) | (1 << 11);
-
 /** Kafka's Uuid.randomUuid().toString(): 16 random bytes in URL-safe base64, never starting with '-'. */
 function randomMemberId(): string {
   for (;;) {
@@ -96,6 +93,8 @@ export class ConsumerGroupCoordinator {
     request: HeartbeatRequest,
     origin: RequestOrigin,
   ): Promise<HeartbeatResponse | LeaveResponse | GroupError> {
+    // Kafka still advertises the API when the consumer protocol is disabled, and refuses every request.
+    if (!this.config.enabled) return groupError('UNSUPPORTED_VERSION');
     const invalid =
       invalidHeartbeat(request, origin.apiVersion, this.config.assignors) ??
       invalidRegex(request.subscribedTopicRegex);
@@ -122,6 +121,7 @@ export class ConsumerGroupCoordinator {
 
   describe(groupIds: readonly string[], includeAuthorizedOperations: boolean): DescribedGroup[] {
     return groupIds.map((groupId) => {
+      if (!this.config.enabled) return missingGroup(groupId, ERRORS.UNSUPPORTED_VERSION.code, null);
       if (!groupId) return missingGroup(groupId ?? '', ERRORS.INVALID_GROUP_ID.code, null);
       const group = this.groups.get(groupId);
       if (!group) {
@@ -129,7 +129,6 @@ export class ConsumerGroupCoordinator {
         const message = classic ? `Group ${groupId} is not a consumer group.` : `Group ${groupId} not found.`;
         return missingGroup(groupId, ERRORS.GROUP_ID_NOT_FOUND.code, message);
       }
-      // No authorizer yet: every group operation is allowed.
       const operations = includeAuthorizedOperations ? ALL_GROUP_OPERATIONS : AUTHORIZED_OPERATIONS_OMITTED;
       return describeConsumerGroup(group, this.catalog, this.config.assignors, operations);
     });

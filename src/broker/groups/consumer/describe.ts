@@ -33,7 +33,7 @@ export function describeConsumerGroup(
     groupState: group.state,
     groupEpoch: group.groupEpoch,
     assignmentEpoch: group.assignmentEpoch,
-    assignorName: group.preferredAssignor(assignors) ?? assignors[0],
+    assignorName: group.assignorName(assignors),
     members: [...group.members.values()].map((member) => ({
       memberId: member.memberId,
       instanceId: member.instanceId,

@@ -14,7 +14,7 @@ export interface LeaveResponse {
   memberEpoch: number;
 }
 
-export function fenceMember(changes: GroupChanges, memberId: string, ctx: OperationContext): void {
+function fenceMember(changes: GroupChanges, memberId: string, ctx: OperationContext): void {
   changes.emit(...memberRemovalRecords(changes.group.groupId, memberId));
   changes.bumpGroupEpoch(ctx.catalog);
 }

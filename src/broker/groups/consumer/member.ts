@@ -53,7 +53,7 @@ export interface ConsumerGroupMember extends MemberSubscription, MemberAssignmen
   memberId: string;
 }
 
-export const EMPTY_SUBSCRIPTION: MemberSubscription = {
+const EMPTY_SUBSCRIPTION: MemberSubscription = {
   instanceId: null,
   rackId: null,
   clientId: '',

@@ -1,35 +1,46 @@
-// Consumer group records in __consumer_offsets, in Kafka's own format: a key made of an int16 record
-// type (3, 5, 6, 7, 8) and that type's key struct (not flexible), and a value made of an int16 version (0)
-// and the value struct (flexible, with tagged fields). The field layouts below are those of Kafka 4.3's
-// coordinator record definitions (ConsumerGroupMetadataKey/Value and the others), written as schemas for
-// the project's generic codec. Nagare reads back what it wrote; values are also readable by Kafka's tools.
-import { decodeMessage, encodeMessage } from '../../../protocol/codec.ts';
-import { MalformedMessageError, Reader } from '../../../protocol/primitives/reader.ts';
-import { Writer } from '../../../protocol/primitives/writer.ts';
+// Consumer group records in __consumer_offsets, in Kafka's own format (coordinator-record-format.ts): a
+// key of record type 3, 5, 6, 7 or 8 and that type's key struct (not flexible), and a value of version 0
+// with the value struct (flexible, with tagged fields). The field layouts below are those of Kafka 4.3's
+// coordinator record definitions (ConsumerGroupMetadataKey/Value and the others). Nagare reads back what
+// it wrote; values are also readable by Kafka's tools.
 import type { FieldSchema, MessageSchema } from '../../../protocol/schema/types.ts';
+import {
+  ALL_VERSIONS,
+  decodeVersioned,
+  encodeVersioned,
+  field,
+  recordTypeOf,
+} from '../coordinator-record-format.ts';
+import type { CoordinatorRecord } from '../group.ts';
 import { MEMBER_STATES, memberStateFromValue } from './member.ts';
 import type { ConsumerGroupRecord } from './records.ts';
 import { fromList, type TopicPartitionList, toList } from './topic-partitions.ts';
 
-const ALL: [number, number] = [0, 32767];
-
-function field(name: string, type: string, extra: Partial<FieldSchema> = {}): FieldSchema {
-  return { name, type, versions: ALL, ...extra };
-}
+/** The struct version Nagare writes and reads (later versions only add tagged fields so far). */
+const STRUCT_VERSION = 0;
 
 function schema(name: string, flexible: boolean, fields: FieldSchema[]): MessageSchema {
-  return { name, validVersions: [0, 0], flexibleVersions: flexible ? ALL : null, fields };
+  return { name, validVersions: [0, 0], flexibleVersions: flexible ? ALL_VERSIONS : null, fields };
 }
 
-const nullable = { nullable: ALL };
+const nullable = { nullable: ALL_VERSIONS };
 const groupKey = schema('GroupKey', false, [field('groupId', 'string')]);
 const memberKey = schema('MemberKey', false, [field('groupId', 'string'), field('memberId', 'string')]);
-const topicPartitions = (extra: FieldSchema[] = []) =>
-  field('topicPartitions', 'struct', {
+/** A list of topic ids with partitions; the current assignment's lists add tagged fields. */
+const topicPartitions = (name: string, extra: FieldSchema[] = []) =>
+  field(name, 'struct', {
     array: true,
     fields: [field('topicId', 'uuid'), field('partitions', 'int32', { array: true }), ...extra],
   });
+const assignmentEpochs = field('assignmentEpochs', 'int32', {
+  array: true,
+  ...nullable,
+  tag: 0,
+  tagged: ALL_VERSIONS,
+  default: null,
+});
 
+/** The key record type of each kind of record. */
 const RECORD_TYPES = {
   'group-epoch': 3,
   member: 5,
@@ -39,19 +50,19 @@ const RECORD_TYPES = {
 } as const;
 
 const KEYS: Record<number, MessageSchema> = {
-  3: groupKey,
-  5: memberKey,
-  6: groupKey,
-  7: memberKey,
-  8: memberKey,
+  [RECORD_TYPES['group-epoch']]: groupKey,
+  [RECORD_TYPES.member]: memberKey,
+  [RECORD_TYPES['target-epoch']]: groupKey,
+  [RECORD_TYPES['target-member']]: memberKey,
+  [RECORD_TYPES['current-assignment']]: memberKey,
 };
 
 const VALUES: Record<number, MessageSchema> = {
-  3: schema('ConsumerGroupMetadataValue', true, [
+  [RECORD_TYPES['group-epoch']]: schema('ConsumerGroupMetadataValue', true, [
     field('epoch', 'int32'),
-    field('metadataHash', 'int64', { tag: 0, tagged: ALL, default: '0' }),
+    field('metadataHash', 'int64', { tag: 0, tagged: ALL_VERSIONS, default: '0' }),
   ]),
-  5: schema('ConsumerGroupMemberMetadataValue', true, [
+  [RECORD_TYPES.member]: schema('ConsumerGroupMemberMetadataValue', true, [
     field('instanceId', 'string', nullable),
     field('rackId', 'string', nullable),
     field('clientId', 'string'),
@@ -63,7 +74,7 @@ const VALUES: Record<number, MessageSchema> = {
     field('classicMemberMetadata', 'struct', {
       ...nullable,
       tag: 0,
-      tagged: ALL,
+      tagged: ALL_VERSIONS,
       default: null,
       fields: [
         field('sessionTimeoutMs', 'int32'),
@@ -74,62 +85,32 @@ const VALUES: Record<number, MessageSchema> = {
       ],
     }),
   ]),
-  6: schema('ConsumerGroupTargetAssignmentMetadataValue', true, [
+  [RECORD_TYPES['target-epoch']]: schema('ConsumerGroupTargetAssignmentMetadataValue', true, [
     field('assignmentEpoch', 'int32'),
-    field('assignmentTimestamp', 'int64', { tag: 0, tagged: ALL, default: '0' }),
+    field('assignmentTimestamp', 'int64', { tag: 0, tagged: ALL_VERSIONS, default: '0' }),
   ]),
-  7: schema('ConsumerGroupTargetAssignmentMemberValue', true, [topicPartitions()]),
-  8: schema('ConsumerGroupCurrentMemberAssignmentValue', true, [
+  [RECORD_TYPES['target-member']]: schema('ConsumerGroupTargetAssignmentMemberValue', true, [
+    topicPartitions('topicPartitions'),
+  ]),
+  [RECORD_TYPES['current-assignment']]: schema('ConsumerGroupCurrentMemberAssignmentValue', true, [
     field('memberEpoch', 'int32'),
     field('previousMemberEpoch', 'int32'),
     field('state', 'int8'),
-    field('assignedPartitions', 'struct', {
-      array: true,
-      fields: [
-        field('topicId', 'uuid'),
-        field('partitions', 'int32', { array: true }),
-        field('assignmentEpochs', 'int32', { array: true, ...nullable, tag: 0, tagged: ALL, default: null }),
-      ],
-    }),
-    field('partitionsPendingRevocation', 'struct', {
-      array: true,
-      fields: [
-        field('topicId', 'uuid'),
-        field('partitions', 'int32', { array: true }),
-        field('assignmentEpochs', 'int32', { array: true, ...nullable, tag: 0, tagged: ALL, default: null }),
-      ],
-    }),
+    topicPartitions('assignedPartitions', [assignmentEpochs]),
+    topicPartitions('partitionsPendingRevocation', [assignmentEpochs]),
   ]),
 };
 
-/** Record types (key versions) of consumer groups in __consumer_offsets, 16 (regexes) included. */
-export const CONSUMER_GROUP_RECORD_TYPES: ReadonlySet<number> = new Set([3, 4, 5, 6, 7, 8, 16]);
-
-export interface EncodedRecord {
-  key: Buffer;
-  /** null: a tombstone. */
-  value: Buffer | null;
-}
-
-function encodeVersioned(
-  version: number,
-  messageSchema: MessageSchema,
-  body: Record<string, unknown>,
-): Buffer {
-  const writer = new Writer();
-  writer.int16(version);
-  encodeMessage(messageSchema, 0, body, writer);
-  return writer.toBuffer();
-}
-
-export function encodeConsumerGroupRecord(record: ConsumerGroupRecord): EncodedRecord {
+export function encodeConsumerGroupRecord(record: ConsumerGroupRecord): CoordinatorRecord {
   const type = RECORD_TYPES[record.kind];
-  const key = encodeVersioned(type, KEYS[type], {
-    groupId: record.groupId,
-    memberId: 'memberId' in record ? record.memberId : undefined,
-  });
+  const key = encodeVersioned(
+    type,
+    KEYS[type],
+    { groupId: record.groupId, memberId: 'memberId' in record ? record.memberId : undefined },
+    STRUCT_VERSION,
+  );
   if (record.value === null) return { key, value: null };
-  return { key, value: encodeVersioned(0, VALUES[type], valueBody(record)) };
+  return { key, value: encodeVersioned(STRUCT_VERSION, VALUES[type], valueBody(record)) };
 }
 
 function valueBody(record: ConsumerGroupRecord): Record<string, unknown> {
@@ -170,20 +151,20 @@ export function decodeConsumerGroupRecord(
   key: Buffer,
   value: Buffer | null,
 ): ConsumerGroupRecord | undefined {
-  const keyReader = new Reader(key);
-  const type = keyReader.int16();
+  const type = recordTypeOf(key);
   const keySchema = KEYS[type];
   if (!keySchema) return undefined;
-  const { groupId, memberId } = decodeMessage(keySchema, 0, keyReader);
-  const body = value === null ? null : decodeValue(type, value);
+  const { groupId, memberId } = decodeVersioned(key, keySchema, STRUCT_VERSION).message;
+  // A later value version is read as version 0, skipping the tagged fields it adds.
+  const body = value === null ? null : decodeVersioned(value, VALUES[type], STRUCT_VERSION).message;
   switch (type) {
-    case 3:
+    case RECORD_TYPES['group-epoch']:
       return {
         kind: 'group-epoch',
         groupId,
         value: body && { epoch: body.epoch, metadataHash: body.metadataHash },
       };
-    case 5:
+    case RECORD_TYPES.member:
       return {
         kind: 'member',
         groupId,
@@ -199,11 +180,11 @@ export function decodeConsumerGroupRecord(
           serverAssignor: body.serverAssignor,
         },
       };
-    case 6:
+    case RECORD_TYPES['target-epoch']:
       return { kind: 'target-epoch', groupId, value: body && { assignmentEpoch: body.assignmentEpoch } };
-    case 7:
+    case RECORD_TYPES['target-member']:
       return { kind: 'target-member', groupId, memberId, value: body && fromList(body.topicPartitions) };
-    default:
+    default: // RECORD_TYPES['current-assignment'], the only type KEYS has left
       return {
         kind: 'current-assignment',
         groupId,
@@ -217,13 +198,4 @@ export function decodeConsumerGroupRecord(
         },
       };
   }
-}
-
-function decodeValue(type: number, value: Buffer) {
-  const reader = new Reader(value);
-  const version = reader.int16();
-  // Later value versions only add tagged fields so far; a reader of version 0 skips them.
-  if (version < 0)
-    throw new MalformedMessageError(`consumer group record type ${type}: value version ${version}`);
-  return decodeMessage(VALUES[type], 0, reader);
 }

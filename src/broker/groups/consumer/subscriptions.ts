@@ -38,7 +38,7 @@ function regexOf(pattern: string): RegExp | null {
 }
 
 /** The names of the existing topics a regex matches (every topic, internal ones included, as Kafka). */
-export function topicsMatching(pattern: string, catalog: TopicCatalog): string[] {
+function topicsMatching(pattern: string, catalog: TopicCatalog): string[] {
   const regex = regexOf(pattern);
   if (!regex) return [];
   const names: string[] = [];

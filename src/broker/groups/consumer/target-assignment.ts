@@ -13,7 +13,7 @@ export function targetAssignmentRecords(
   catalog: TopicCatalog,
   assignors: readonly string[],
 ): ConsumerGroupRecord[] {
-  const assignor = serverAssignor(group.preferredAssignor(assignors) ?? assignors[0])!;
+  const assignor = serverAssignor(group.assignorName(assignors))!;
   const members = [...group.members.values()];
   const spec: AssignmentSpec = {
     partitionCounts: new Map([...groupTopics(members, catalog).values()].map((t) => [t.id, t.partitions])),

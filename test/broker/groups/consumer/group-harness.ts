@@ -1,9 +1,10 @@
 // Drives one consumer group through the pure operations with a hand-moved clock and a topic catalog the
 // test edits: what the coordinator does for a heartbeat or a timer, without sockets or timers.
 import { createHash } from 'node:crypto';
+import { parseBrokerConfig } from '../../../../src/broker/config/broker-config.ts';
 import {
   type ConsumerGroupConfig,
-  DEFAULT_CONSUMER_GROUP_CONFIG,
+  consumerGroupConfig,
 } from '../../../../src/broker/groups/consumer/config.ts';
 import { ConsumerGroup } from '../../../../src/broker/groups/consumer/consumer-group.ts';
 import {
@@ -22,6 +23,10 @@ import {
 import type { ConsumerGroupRecord } from '../../../../src/broker/groups/consumer/records.ts';
 import type { TopicCatalog, TopicRef } from '../../../../src/broker/groups/consumer/subscriptions.ts';
 import type { TopicPartitionList } from '../../../../src/broker/groups/consumer/topic-partitions.ts';
+import { UNCHANGED_HEARTBEAT_FIELDS } from './consumer-protocol-requests.ts';
+
+/** What a broker with Kafka's defaults gives its consumer groups. */
+const DEFAULT_CONFIG = consumerGroupConfig(parseBrokerConfig({}).config);
 
 const namesById = new Map<string, string>();
 
@@ -80,22 +85,12 @@ export class GroupHarness {
 
   constructor(catalog: FakeCatalog, config: Partial<ConsumerGroupConfig> = {}) {
     this.catalog = catalog;
-    this.config = { ...DEFAULT_CONSUMER_GROUP_CONFIG, ...config };
+    this.config = { ...DEFAULT_CONFIG, ...config };
     this.group = new ConsumerGroup('group', catalog);
   }
 
   send(request: Partial<HeartbeatRequest> & { memberId: string; memberEpoch: number }): Answer {
-    const full: HeartbeatRequest = {
-      groupId: 'group',
-      instanceId: null,
-      rackId: null,
-      rebalanceTimeoutMs: -1,
-      subscribedTopicNames: null,
-      subscribedTopicRegex: null,
-      serverAssignor: null,
-      topicPartitions: null,
-      ...request,
-    };
+    const full: HeartbeatRequest = { groupId: 'group', ...UNCHANGED_HEARTBEAT_FIELDS, ...request };
     const invalid =
       invalidHeartbeat(full, this.apiVersion, this.config.assignors) ??
       invalidRegex(full.subscribedTopicRegex);

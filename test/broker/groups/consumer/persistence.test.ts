@@ -6,26 +6,26 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { type Message, ZERO_UUID } from '../../../../src/protocol/codec.ts';
+import type { Message } from '../../../../src/protocol/codec.ts';
 import { API_KEYS } from '../../../../src/protocol/schema/messages.generated.ts';
 import { type NagareUnderTest, startNagare } from '../../../support/nagare.ts';
 import { createTopic, RawClient } from '../../../support/raw-client.ts';
+import { until } from '../until.ts';
+import {
+  describeConsumerGroups,
+  fetchTopicId,
+  type HeartbeatBody,
+  sendHeartbeat,
+} from './consumer-protocol-requests.ts';
 
 const SESSION_TIMEOUT_MS = 1500;
+// Below Kafka's minimums (45 s session, 5 s heartbeat), which must be lowered too, as for Kafka.
 const overrides = {
+  'group.consumer.min.session.timeout.ms': '1000',
   'group.consumer.session.timeout.ms': String(SESSION_TIMEOUT_MS),
+  'group.consumer.min.heartbeat.interval.ms': '100',
   'group.consumer.heartbeat.interval.ms': '300',
 };
-
-async function until<T>(what: string, attempt: () => Promise<T | undefined>, timeoutMs = 15_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const result = await attempt();
-    if (result !== undefined) return result;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
 
 describe('consumer groups across a broker restart', () => {
   let dataDir: string;
@@ -42,26 +42,8 @@ describe('consumer groups across a broker restart', () => {
     nagare = await startNagare({ dataDir, overrides: { ...overrides, listeners } });
     await connect();
   };
-  const heartbeat = (body: Message) =>
-    client.request(API_KEYS.ConsumerGroupHeartbeat, 1, {
-      instanceId: null,
-      rackId: null,
-      rebalanceTimeoutMs: -1,
-      subscribedTopicNames: null,
-      subscribedTopicRegex: null,
-      serverAssignor: null,
-      topicPartitions: null,
-      ...body,
-    });
-  const describeGroup = async (groupId: string) =>
-    (
-      (
-        await client.request(API_KEYS.ConsumerGroupDescribe, 0, {
-          groupIds: [groupId],
-          includeAuthorizedOperations: false,
-        })
-      ).groups as Message[]
-    )[0];
+  const heartbeat = (body: HeartbeatBody) => sendHeartbeat(client, body);
+  const describeGroup = async (groupId: string) => (await describeConsumerGroups(client, [groupId]))[0];
   /** What a restart must keep: epochs, state, and each member's epoch, assignment and target. */
   const snapshot = (group: Message) => ({
     groupEpoch: group.groupEpoch,
@@ -98,12 +80,7 @@ describe('consumer groups across a broker restart', () => {
     });
     assert.equal((found.coordinators as Message[])[0].errorCode, 0);
     await createTopic(client, 'kept-topic', 4);
-    const metadata = await client.request(API_KEYS.Metadata, 12, {
-      topics: [{ topicId: ZERO_UUID, name: 'kept-topic' }],
-      allowAutoTopicCreation: false,
-      includeTopicAuthorizedOperations: false,
-    });
-    const topicId = (metadata.topics as Message[])[0].topicId as string;
+    const topicId = await until('the id of kept-topic', () => fetchTopicId(client, 'kept-topic'));
     const join = (memberId: string, instanceId: string | null) =>
       heartbeat({
         groupId: 'kept',
