@@ -54,7 +54,7 @@ interface Job {
 }
 
 /** One job per (scenario, number): the first supported scenario of each test decides where it runs. */
-export function planJobs(tests: SuiteTest[], all: SuiteTest[], brokerVersion: string): Job[] {
+function planJobs(tests: SuiteTest[], all: SuiteTest[], brokerVersion: string): Job[] {
   const facing = brokerFacing(all, parseBrokerVersion(brokerVersion));
   const jobs = new Map<string, Job>();
   for (const test of tests) {
@@ -239,7 +239,7 @@ export function defaultRunSettings(): Omit<SuiteRunOptions, 'target' | 'tests'> 
   return {
     brokerVersion: apacheKafkaVersion(),
     jobs: Number(process.env.LIBRDKAFKA_SUITE_JOBS) || 4,
-    processTimeoutMs: 240_000,
+    processTimeoutMs: 720_000,
     timeoutMultiplier: 2,
   };
 }

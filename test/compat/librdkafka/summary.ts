@@ -33,7 +33,7 @@ interface Seen {
 }
 
 /** What the output says of each test it names. */
-export function parseRunOutput(output: string): Map<string, Seen> {
+function parseRunOutput(output: string): Map<string, Seen> {
   const lines = output.replace(ansi, '').split('\n');
   const seen = new Map<string, Seen>();
   const of = (name: string) => {
