@@ -20,7 +20,7 @@ import {
 import { createTopic } from '../support/platformatic-io.ts';
 import { RawClient } from '../support/raw-client.ts';
 import { groupTimings, startGroupBroker } from './groups/group-broker.ts';
-import { javaConsumer, type MemberOptions } from './groups/group-clients.ts';
+import { driverArgs, driversDir, javaConsumer, type MemberOptions } from './groups/group-clients.ts';
 import { committedOffsets, TopicProducer } from './groups/group-topic.ts';
 import { parseEventLine } from './groups/member-events.ts';
 import { MemberGroup, type MemberProcess } from './groups/member-process.ts';
@@ -31,7 +31,7 @@ const TOPIC = 'kip848-mixed';
 const GROUP = 'kip848-mixed';
 const STEP_TIMEOUT_MS = 60_000;
 const CLOSE_TIMEOUT_MS = 30_000;
-const pythonMember = fileURLToPath(new URL('./python/kip848_member.py', import.meta.url));
+const pythonMember = `${driversDir}confluent_kafka_member.py`;
 const librdkafkaSuite = fileURLToPath(new URL('../../scripts/ci/librdkafka-suite.sh', import.meta.url));
 
 /** librdkafka's group.protocol=consumer is generally available from 2.12 (0x020c0000). */
@@ -117,7 +117,8 @@ test('the Java consumer and confluent-kafka share a KIP-848 group: split, a memb
         systemPython,
         '-B',
         pythonMember,
-        ...driverArgs(broker.bootstrap),
+        ...driverArgs(memberOptions(broker.bootstrap, 'kip848-python')),
+        ...['--group-protocol', 'consumer'],
       ],
       parse: (line, stream) => (stream === 'stdout' ? parseEventLine(line) : undefined),
       closeShows: 'closed-event',
@@ -164,17 +165,6 @@ test('the Java consumer and confluent-kafka share a KIP-848 group: split, a memb
     await broker.stop();
   }
 });
-
-function driverArgs(bootstrap: string): string[] {
-  const options = memberOptions(bootstrap, 'kip848-python');
-  return [
-    ...['--bootstrap', options.bootstrap, '--group', options.group, '--topic', options.topic],
-    ...['--client-id', options.clientId],
-    ...['--session-timeout-ms', String(options.sessionTimeoutMs)],
-    ...['--heartbeat-interval-ms', String(options.heartbeatIntervalMs)],
-    ...['--auto-commit-interval-ms', String(options.autoCommitIntervalMs)],
-  ];
-}
 
 interface DescribedMember {
   clientId: string;

@@ -41,14 +41,15 @@ export interface GroupClient {
   command(options: MemberOptions): Promise<MemberCommand>;
 }
 
-const driversDir = fileURLToPath(new URL('./drivers/', import.meta.url));
+export const driversDir = fileURLToPath(new URL('./drivers/', import.meta.url));
 const run = promisify(execFile);
 
 /** Only our own drivers' JSON lines are events; the client libraries may log on either stream. */
 const driverOutput = (line: string, stream: 'stdout' | 'stderr') =>
   stream === 'stdout' ? parseEventLine(line) : undefined;
 
-function driverArgs(options: MemberOptions): string[] {
+/** The command-line options every driver in drivers/ takes. */
+export function driverArgs(options: MemberOptions): string[] {
   return [
     ...['--bootstrap', options.bootstrap, '--group', options.group, '--topic', options.topic],
     ...['--client-id', options.clientId],

@@ -22,6 +22,8 @@ def parse_args():
     parser.add_argument("--session-timeout-ms", type=int, required=True)
     parser.add_argument("--heartbeat-interval-ms", type=int, required=True)
     parser.add_argument("--auto-commit-interval-ms", type=int, required=True)
+    # consumer: KIP-848, where the broker sets session and heartbeat timings (the two above are unused).
+    parser.add_argument("--group-protocol", choices=["classic", "consumer"], default="classic")
     return parser.parse_args()
 
 
