@@ -2,8 +2,11 @@
 // entry point for the CLI and for tests (in-process, port 0, a temp log dir).
 import { mkdir } from 'node:fs/promises';
 import pino, { type Logger } from 'pino';
+import { addOffsetsToTxnApi } from './apis/add-offsets-to-txn.ts';
+import { addPartitionsToTxnApi } from './apis/add-partitions-to-txn.ts';
 import { alterConfigsApi, incrementalAlterConfigsApi } from './apis/alter-configs.ts';
 import { alterPartitionReassignmentsApi } from './apis/alter-partition-reassignments.ts';
+import { alterShareGroupOffsetsApi } from './apis/alter-share-group-offsets.ts';
 import type { ApiDefinition } from './apis/api.ts';
 import { apiVersionsApi } from './apis/api-versions.ts';
 import { consumerGroupDescribeApi } from './apis/consumer-group-describe.ts';
@@ -14,6 +17,7 @@ import { createTopicsApi } from './apis/create-topics.ts';
 import { deleteAclsApi } from './apis/delete-acls.ts';
 import { deleteGroupsApi } from './apis/delete-groups.ts';
 import { deleteRecordsApi } from './apis/delete-records.ts';
+import { deleteShareGroupOffsetsApi } from './apis/delete-share-group-offsets.ts';
 import { deleteTopicsApi } from './apis/delete-topics.ts';
 import { describeAclsApi } from './apis/describe-acls.ts';
 import { describeClientQuotasApi } from './apis/describe-client-quotas.ts';
@@ -22,9 +26,12 @@ import { describeConfigsApi } from './apis/describe-configs.ts';
 import { describeGroupsApi } from './apis/describe-groups.ts';
 import { describeLogDirsApi } from './apis/describe-log-dirs.ts';
 import { describeProducersApi } from './apis/describe-producers.ts';
+import { describeShareGroupOffsetsApi } from './apis/describe-share-group-offsets.ts';
 import { describeTopicPartitionsApi } from './apis/describe-topic-partitions.ts';
+import { describeTransactionsApi } from './apis/describe-transactions.ts';
 import { createDispatcher } from './apis/dispatch.ts';
 import { electLeadersApi } from './apis/elect-leaders.ts';
+import { endTxnApi } from './apis/end-txn.ts';
 import { fetchApi } from './apis/fetch.ts';
 import { FetchSessionCache } from './apis/fetch-sessions.ts';
 import { findCoordinatorApi } from './apis/find-coordinator.ts';
@@ -35,12 +42,18 @@ import { leaveGroupApi } from './apis/leave-group.ts';
 import { listGroupsApi } from './apis/list-groups.ts';
 import { listOffsetsApi } from './apis/list-offsets.ts';
 import { listPartitionReassignmentsApi } from './apis/list-partition-reassignments.ts';
+import { listTransactionsApi } from './apis/list-transactions.ts';
 import { metadataApi } from './apis/metadata.ts';
 import { offsetCommitApi } from './apis/offset-commit.ts';
 import { offsetDeleteApi } from './apis/offset-delete.ts';
 import { offsetFetchApi } from './apis/offset-fetch.ts';
 import { produceApi } from './apis/produce.ts';
+import { shareAcknowledgeApi } from './apis/share-acknowledge.ts';
+import { shareFetchApi } from './apis/share-fetch.ts';
+import { shareGroupDescribeApi } from './apis/share-group-describe.ts';
+import { shareGroupHeartbeatApi } from './apis/share-group-heartbeat.ts';
 import { syncGroupApi } from './apis/sync-group.ts';
+import { txnOffsetCommitApi } from './apis/txn-offset-commit.ts';
 import { type BrokerConfig, parseBrokerConfig } from './config/broker-config.ts';
 import {
   type BrokerConfigLevel,
@@ -54,6 +67,7 @@ import {
   createConsumerGroupCoordinator,
 } from './groups/consumer/coordinator.ts';
 import { GroupCoordinator } from './groups/coordinator.ts';
+import { createShareGroupCoordinator, type ShareGroupCoordinator } from './groups/share/coordinator.ts';
 import type { LogConfig } from './log/log-config.ts';
 import { LogMaintenance, partitionLogs } from './log/log-maintenance.ts';
 import { type DirLock, lockLogDir } from './metadata/dir-lock.ts';
@@ -61,7 +75,10 @@ import { MetadataStore } from './metadata/store.ts';
 import type { TopicInfo } from './metadata/topics.ts';
 import { PartitionManager } from './partition-manager.ts';
 import { Listener } from './server/listener.ts';
+import { SharePartitionManager } from './share/share-partition-manager.ts';
+import { createTransactionCoordinator } from './txn/broker-transactions.ts';
 import { ProducerStateManager } from './txn/producer-state.ts';
+import type { TransactionCoordinator } from './txn/transaction-coordinator.ts';
 
 export class Broker {
   readonly settings: BrokerConfig;
@@ -69,12 +86,15 @@ export class Broker {
   readonly metadata: MetadataStore;
   readonly partitions: PartitionManager;
   readonly fetchSessions = new FetchSessionCache();
-  readonly producers = new ProducerStateManager();
+  readonly producers = new ProducerStateManager((key) => this.partitions.getByKey(key));
   readonly listeners: Listener[] = [];
   /** Retention and the log cleaner, running in the background while the broker runs. */
   readonly logMaintenance: LogMaintenance;
   readonly groups: GroupCoordinator;
   readonly consumerGroups: ConsumerGroupCoordinator;
+  readonly shareGroups: ShareGroupCoordinator;
+  readonly sharePartitions: SharePartitionManager;
+  readonly transactions: TransactionCoordinator;
   stopping = false;
   private readonly topicSettingsCache = new Map<string, TopicConfig>();
   private readonly dirLock: DirLock;
@@ -94,7 +114,12 @@ export class Broker {
     const logs = () => partitionLogs(metadata.topics(), (topic, p) => partitions.get(topic, p));
     this.logMaintenance = new LogMaintenance(logs, settings, logger);
     this.consumerGroups = createConsumerGroupCoordinator(settings, metadata, logger);
+    this.shareGroups = createShareGroupCoordinator(settings, metadata, this, logger);
     this.groups = new GroupCoordinator(this);
+    this.transactions = createTransactionCoordinator(this);
+    this.sharePartitions = new SharePartitionManager(this, logger, {
+      settings: (groupId) => this.shareGroups.groupConfig(groupId),
+    });
   }
 
   get nodeId(): number {
@@ -119,6 +144,8 @@ export class Broker {
         await partitions.open(topic.name, 0, topic.partitions, broker.logConfig(topic));
       }
       await broker.groups.start();
+      await broker.transactions.start();
+      await broker.sharePartitions.start();
       broker.logMaintenance.start();
       return broker;
     } catch (err) {
@@ -237,6 +264,7 @@ export class Broker {
     this.topicSettingsCache.delete(topic.name);
     await this.partitions.delete(topic.name, topic.partitions);
     await this.groups.onTopicDeleted(topic.name);
+    await this.sharePartitions.onTopicDeleted(topic.id);
     this.logger.info({ topic: topic.name }, 'deleted topic');
   }
 
@@ -304,6 +332,19 @@ export class Broker {
       describeGroupsApi,
       listGroupsApi,
       deleteGroupsApi,
+      shareGroupHeartbeatApi,
+      shareGroupDescribeApi,
+      shareFetchApi,
+      shareAcknowledgeApi,
+      describeShareGroupOffsetsApi,
+      alterShareGroupOffsetsApi,
+      deleteShareGroupOffsetsApi,
+      txnOffsetCommitApi,
+      addPartitionsToTxnApi,
+      addOffsetsToTxnApi,
+      endTxnApi,
+      describeTransactionsApi,
+      listTransactionsApi,
     ];
     apis.push(apiVersionsApi(() => apis));
     return apis;
@@ -311,8 +352,11 @@ export class Broker {
 
   async stop(): Promise<void> {
     this.stopping = true;
+    await this.transactions.stop();
     this.consumerGroups.stop();
+    this.shareGroups.stop();
     await this.groups.stop();
+    this.sharePartitions.stop();
     await Promise.all(this.listeners.map((l) => l.stop()));
     await this.logMaintenance.stop();
     await this.partitions.closeAll();

@@ -29,6 +29,11 @@ export class PartitionManager {
     return this.logs.get(partitionKey(topic, partition));
   }
 
+  /** The log of a partition by its key (`topic-partition`, see partitionKey). */
+  getByKey(key: string): PartitionLog | undefined {
+    return this.logs.get(key);
+  }
+
   /** Opens (creating when absent) partitions [from, to) of a topic. */
   async open(topic: string, from: number, to: number, config: LogSettings): Promise<void> {
     const opened = await Promise.all(

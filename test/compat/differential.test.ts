@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { it } from 'node:test';
 import {
   alterPartitionReassignmentsV0,
   ConfigResourceTypes,
@@ -22,19 +22,11 @@ import {
 } from '@platformatic/kafka';
 import type { Message } from '../../src/protocol/codec.ts';
 import { API_KEYS } from '../../src/protocol/schema/messages.generated.ts';
-import { requireInCI } from '../support/external-tools.ts';
+import { describeDifferential } from '../support/differential-suite.ts';
 import { commitBody, heartbeatBody, type Joined, joinBody, syncBody } from '../support/group-requests.ts';
 import { responseOf, withConnection } from '../support/kafka-requests.ts';
 import { createTopic as createTopicRaw, type RawClient, withRawClient } from '../support/raw-client.ts';
-import {
-  type BrokerPair,
-  compareOn,
-  pairMissing,
-  type RunningBroker,
-  referenceTarget,
-  startPair,
-  subjectTarget,
-} from '../support/targets.ts';
+import { compareOn, type RunningBroker } from '../support/targets.ts';
 
 // Differential tests: each scenario runs against Apache Kafka and the broker under test (see
 // test/support/targets.ts), and what the client observed must be equal after normalisation. The
@@ -46,17 +38,7 @@ const T0 = BigInt(Date.now() - 3_600_000);
 const NO_TIMESTAMP = -1;
 const TIMESTAMP_TYPE_BIT = 0x08;
 
-describe(`differential: ${referenceTarget.name} vs ${subjectTarget().name}`, {
-  skip: requireInCI(pairMissing()),
-}, () => {
-  let pair: BrokerPair;
-  before(async () => {
-    pair = await startPair();
-  });
-  after(async () => {
-    await pair?.stop();
-  });
-
+describeDifferential('differential', {}, (pair) => {
   it('produce: offsets, CreateTime preserved, records read back as written', async () => {
     const { reference } = await compareOn(pair, {
       name: 'produce-create-time',

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { after, before, describe, it, type TestContext } from 'node:test';
+import { describe, it, type TestContext } from 'node:test';
 import {
   Admin,
   Consumer,
@@ -11,17 +11,9 @@ import {
   stringDeserializers,
   stringSerializers,
 } from '@platformatic/kafka';
-import { requireInCI } from '../support/external-tools.ts';
+import { describeDifferential } from '../support/differential-suite.ts';
 import { type KafkaTool, runKafkaTool } from '../support/kafka-tools.ts';
-import {
-  type BrokerPair,
-  compareOn,
-  pairMissing,
-  type RunningBroker,
-  referenceTarget,
-  startPair,
-  subjectTarget,
-} from '../support/targets.ts';
+import { compareOn, type RunningBroker } from '../support/targets.ts';
 
 // Apache Kafka's own command-line tools, run from the Kafka 4.3 jars against Apache Kafka and against
 // the broker under test: each scenario runs the same commands on both, and what the tools print (stdout,
@@ -40,6 +32,7 @@ const HARNESS_CONFIGS = {
   'offsets.topic.num.partitions': '1',
   'transaction.state.log.replication.factor': '1',
   'transaction.state.log.min.isr': '1',
+  'transaction.state.log.num.partitions': '1',
   'share.coordinator.state.topic.replication.factor': '1',
   'share.coordinator.state.topic.min.isr': '1',
   'group.initial.rebalance.delay.ms': '0',
@@ -203,17 +196,7 @@ function groupsMissing(broker: RunningBroker): boolean {
 /** Everything a tool printed, for assertions that do not care which stream. */
 const lines = (observed: Observed) => [...observed.stdout, ...observed.stderr].join('\n');
 
-describe(`kafka tools: ${referenceTarget.name} vs ${subjectTarget().name}`, {
-  skip: requireInCI(pairMissing()),
-}, () => {
-  let pair: BrokerPair;
-  before(async () => {
-    pair = await startPair({ overrides: HARNESS_CONFIGS });
-  });
-  after(async () => {
-    await pair?.stop();
-  });
-
+describeDifferential('kafka tools', { overrides: HARNESS_CONFIGS }, (pair) => {
   // Scenarios on their own topics run side by side; broker-wide changes come after them.
   describe('per-topic scenarios', { concurrency: 3 }, () => {
     it('kafka-topics: create, errors, alter partitions, describe, list, delete', async () => {

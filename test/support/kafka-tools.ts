@@ -10,6 +10,7 @@ export const KAFKA_TOOLS = {
   'kafka-topics': 'org.apache.kafka.tools.TopicCommand',
   'kafka-configs': 'kafka.admin.ConfigCommand',
   'kafka-consumer-groups': 'org.apache.kafka.tools.consumer.group.ConsumerGroupCommand',
+  'kafka-share-groups': 'org.apache.kafka.tools.consumer.group.ShareGroupCommand',
   'kafka-delete-records': 'org.apache.kafka.tools.DeleteRecordsCommand',
   'kafka-log-dirs': 'org.apache.kafka.tools.LogDirsCommand',
   'kafka-get-offsets': 'org.apache.kafka.tools.GetOffsetShell',

@@ -1,6 +1,6 @@
 // AlterConfigs (key 33, replaces a resource's whole set of configs) and IncrementalAlterConfigs (key 44,
-// SET / DELETE / APPEND / SUBTRACT per key), for topics and for the broker resources ('' = cluster
-// default, else this node's id). Checks run in Kafka 4.3's order with its codes and messages: the
+// SET / DELETE / APPEND / SUBTRACT per key), for topics, groups (share.auto.offset.reset and Kafka's other
+// group configs) and the broker resources ('' = cluster default, else this node's id). Checks run in Kafka 4.3's order with its codes and messages: the
 // broker's preprocessing (repeated resources or keys, null values, resource names), then the new set is
 // validated as a whole (topic configs like Kafka's controller, broker configs like DynamicBrokerConfig);
 // validateOnly stops there. Each resource succeeds or fails on its own.
@@ -12,10 +12,11 @@ import { brokerConfigDefinition } from '../config/broker-definitions.ts';
 import { describeTopicConfig } from '../config/describe-configs.ts';
 import { brokerResourceLevel, withDynamicConfigs } from '../config/dynamic-broker-config.ts';
 import { ConfigError } from '../config/errors.ts';
+import { validateGroupConfigs } from '../config/group-config.ts';
 import { validateTopicConfigs } from '../config/topic-config.ts';
 import { topicConfigDefinition } from '../config/topic-definitions.ts';
 import type { ApiDefinition, ApiHandler } from './api.ts';
-import { RESOURCE_TYPE } from './describe-configs.ts';
+import { EMPTY_GROUP_NAME, RESOURCE_TYPE } from './describe-configs.ts';
 
 export const OPERATION = { SET: 0, DELETE: 1, APPEND: 2, SUBTRACT: 3 } as const;
 
@@ -126,6 +127,25 @@ async function alterTopic(broker: Broker, resource: Message, next: NextConfigs, 
   return OK;
 }
 
+/** Kafka's controller on group configs: none is a list, so none can be appended to or subtracted from. */
+const groupListRules: ListRules = {
+  refusal: (name, operation) => `Can't ${operation} to key ${name} because its type is not LIST.`,
+  defaultValue: () => undefined,
+};
+
+/** A group's configs (any group id, existing or not), validated as Kafka's GroupConfig.validate does. */
+async function alterGroup(broker: Broker, resource: Message, next: NextConfigs, validateOnly: boolean) {
+  const groupId = resource.resourceName as string;
+  if (groupId === '') return failure(ERRORS.INVALID_REQUEST, EMPTY_GROUP_NAME);
+  const configs = next(resource, broker.metadata.groupConfigs(groupId), groupListRules);
+  if (!isConfigs(configs)) return configs;
+  const validation = validateGroupConfigs(configs, broker.settings);
+  if (!validation.ok) return { errorCode: validation.errorCode, errorMessage: validation.message };
+  // Group settings are read at each use, so the new values apply at once.
+  if (!validateOnly) await broker.metadata.setGroupConfigs(groupId, configs);
+  return OK;
+}
+
 async function alterBroker(
   broker: Broker,
   resource: Message,
@@ -190,6 +210,8 @@ function alterConfigsHandler(next: NextConfigs, alterLogger: (resource: Message)
           outcome = await alterTopic(ctx.broker, r, next, body.validateOnly);
         else if (r.resourceType === RESOURCE_TYPE.BROKER)
           outcome = await alterBroker(ctx.broker, r, next, body.validateOnly);
+        else if (r.resourceType === RESOURCE_TYPE.GROUP)
+          outcome = await alterGroup(ctx.broker, r, next, body.validateOnly);
         else if (r.resourceType === RESOURCE_TYPE.BROKER_LOGGER) outcome = alterLogger(r);
         else outcome = failure(ERRORS.INVALID_REQUEST, `Unknown resource type ${r.resourceType}`);
       }

@@ -2,6 +2,7 @@
 // UNSUPPORTED_VERSION with our range, encoded as v0 so that any client can read it (see dispatch.ts).
 import { ERRORS } from '../../protocol/errors.ts';
 import { API_KEYS } from '../../protocol/schema/messages.generated.ts';
+import { transactionVersionFeatures } from '../txn/transaction-version.ts';
 import type { ApiDefinition } from './api.ts';
 
 /** KIP-511: the client software name and version must match this when given (v3+). */
@@ -27,7 +28,8 @@ export function apiVersionsApi(served: () => ApiDefinition[]): ApiDefinition {
           return { errorCode: ERRORS.INVALID_REQUEST.code, apiKeys, throttleTimeMs: 0 };
         }
       }
-      return { errorCode: 0, apiKeys, throttleTimeMs: 0, finalizedFeaturesEpoch: -1n };
+      // The features (v3+ tagged fields): transaction.version, which makes Java clients use KIP-890 part 2.
+      return { errorCode: 0, apiKeys, throttleTimeMs: 0, ...transactionVersionFeatures() };
     },
   };
 }

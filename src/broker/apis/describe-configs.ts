@@ -1,4 +1,4 @@
-// DescribeConfigs (key 32): topic and broker configs with values, sources, synonyms, types and
+// DescribeConfigs (key 32): topic, broker and group configs with values, sources, synonyms, types and
 // documentation, computed by config/describe-configs.ts. Broker loggers are not configurable here.
 import type { Message } from '../../protocol/codec.ts';
 import { ERRORS } from '../../protocol/errors.ts';
@@ -9,11 +9,15 @@ import {
   type DescribedConfig,
   describeBrokerConfig,
   describeBrokerDefaultConfig,
+  describeGroupConfig,
   describeTopicConfig,
 } from '../config/describe-configs.ts';
 import type { ApiDefinition } from './api.ts';
 
-export const RESOURCE_TYPE = { TOPIC: 2, BROKER: 4, BROKER_LOGGER: 8 } as const;
+export const RESOURCE_TYPE = { TOPIC: 2, BROKER: 4, BROKER_LOGGER: 8, GROUP: 32 } as const;
+
+/** Kafka's answer to a GROUP resource without a name. */
+export const EMPTY_GROUP_NAME = 'Group name must not be empty';
 
 type Outcome = { configs: DescribedConfig[] } | { errorCode: number; errorMessage: string };
 
@@ -37,6 +41,11 @@ function describeResource(broker: Broker, type: number, name: string): Outcome {
       };
     }
     return { configs: describeBrokerConfig(broker.settings) };
+  }
+  if (type === RESOURCE_TYPE.GROUP) {
+    // Any group id may be described, existing or not, as in Kafka.
+    if (name === '') return { errorCode: ERRORS.INVALID_REQUEST.code, errorMessage: EMPTY_GROUP_NAME };
+    return { configs: describeGroupConfig(broker.metadata.groupConfigs(name), broker.settings) };
   }
   if (type === RESOURCE_TYPE.BROKER_LOGGER) {
     return {

@@ -1,7 +1,7 @@
-// DescribeProducers (key 61): the idempotent producers with state in each partition, as
-// kafka-transactions describe-producers shows them. Nagare keeps that state in memory since the broker
-// started (txn/producer-state.ts); producers are not transactional yet, so no coordinator epoch and no
-// open transaction is reported.
+// DescribeProducers (key 61): the idempotent and transactional producers with state in each partition, as
+// kafka-transactions describe-producers shows them (txn/producer-state.ts): epoch, last sequence and
+// timestamp, the epoch of the coordinator that wrote their last marker, and where their open transaction
+// started (-1 when none is open).
 import type { Message } from '../../protocol/codec.ts';
 import { ERRORS } from '../../protocol/errors.ts';
 import { API_KEYS } from '../../protocol/schema/messages.generated.ts';
@@ -19,11 +19,7 @@ function partitionAnswer(broker: Broker, topic: string, partitionIndex: number):
       activeProducers: [],
     };
   }
-  const activeProducers = broker.producers.activeProducers(partitionKey(topic, partitionIndex)).map((p) => ({
-    ...p,
-    coordinatorEpoch: -1,
-    currentTxnStartOffset: -1n,
-  }));
+  const activeProducers = broker.producers.activeProducers(partitionKey(topic, partitionIndex));
   return { partitionIndex, errorCode: 0, errorMessage: null, activeProducers };
 }
 

@@ -1,11 +1,15 @@
 // Fetch (key 1): serves log bytes as stored, without decoding records. Long-polls up to max.wait.ms until
 // min.bytes are available, honours the response max.bytes and per-partition max bytes (the first batch is
 // always returned whole so a consumer can make progress, KIP-74), and keeps fetch sessions (KIP-227).
+// At read_committed a fetch reads only up to the last stable offset and lists the aborted transactions of
+// the range it returns, so that the consumer can skip their records (Kafka's FetchIsolation.TXN_COMMITTED).
 import type { Message } from '../../protocol/codec.ts';
 import { ERRORS } from '../../protocol/errors.ts';
+import { BATCH_HEADER_SIZE, batchSize, OFFSET } from '../../protocol/records/batch-header.ts';
 import { API_KEYS } from '../../protocol/schema/messages.generated.ts';
 import type { Broker } from '../broker.ts';
 import { partitionKey } from '../partition-manager.ts';
+import type { AbortedTransaction } from '../txn/producer-state.ts';
 import type { ApiDefinition } from './api.ts';
 import type { FetchPartition } from './fetch-sessions.ts';
 
@@ -15,9 +19,26 @@ interface PartitionResult {
   request: FetchPartition;
   errorCode: number;
   highWatermark: bigint;
+  lastStableOffset: bigint;
   logStartOffset: bigint;
   records: Buffer[];
   bytes: number;
+  /** At read_committed, the aborted transactions with data in what is returned; null otherwise. */
+  abortedTransactions: AbortedTransaction[] | null;
+}
+
+/** The offset after the last batch of `records` (whole batches, as read from the log). */
+function endOffsetOf(records: Buffer): bigint {
+  let at = 0;
+  let end = -1n;
+  while (at + BATCH_HEADER_SIZE <= records.length) {
+    end =
+      records.readBigInt64BE(at + OFFSET.baseOffset) +
+      BigInt(records.readInt32BE(at + OFFSET.lastOffsetDelta)) +
+      1n;
+    at += batchSize(records, at);
+  }
+  return end;
 }
 
 /** v13+ names topics by id; an unknown id gives '' (answered UNKNOWN_TOPIC_ID). */
@@ -51,7 +72,13 @@ function forgottenPartitions(broker: Broker, body: Message, version: number) {
   return out;
 }
 
-async function readAll(broker: Broker, partitions: FetchPartition[], maxBytes: number, version: number) {
+async function readAll(
+  broker: Broker,
+  partitions: FetchPartition[],
+  maxBytes: number,
+  version: number,
+  readCommitted: boolean,
+) {
   const results: PartitionResult[] = [];
   let remaining = maxBytes;
   let total = 0;
@@ -60,9 +87,11 @@ async function readAll(broker: Broker, partitions: FetchPartition[], maxBytes: n
       request,
       errorCode: 0,
       highWatermark: -1n,
+      lastStableOffset: -1n,
       logStartOffset: -1n,
       records: [],
       bytes: 0,
+      abortedTransactions: readCommitted ? [] : null,
     };
     results.push(result);
     const log = request.topic ? broker.partitions.get(request.topic, request.partition) : undefined;
@@ -74,21 +103,26 @@ async function readAll(broker: Broker, partitions: FetchPartition[], maxBytes: n
       continue;
     }
     result.highWatermark = log.highWatermark;
+    result.lastStableOffset = log.lastStableOffset;
     result.logStartOffset = log.logStartOffset;
     const limit = Math.min(request.maxBytes, remaining);
     if (limit <= 0 && total > 0) continue;
     const read = await log.read(request.fetchOffset, Math.max(limit, 0), {
       minOneBatch: total === 0,
-      maxOffset: log.highWatermark,
+      maxOffset: readCommitted ? result.lastStableOffset : result.highWatermark,
     });
     if ('error' in read) {
       // Kafka answers an out-of-range fetch with both offsets unknown; clients then reset by policy.
       result.errorCode = ERRORS.OFFSET_OUT_OF_RANGE.code;
       result.highWatermark = -1n;
+      result.lastStableOffset = -1n;
       result.logStartOffset = -1n;
       continue;
     }
     if (read.records.length > 0) {
+      if (readCommitted) {
+        result.abortedTransactions = log.abortedTransactions(request.fetchOffset, endOffsetOf(read.records));
+      }
       result.records = [read.records];
       result.bytes = read.records.length;
       remaining -= read.records.length;
@@ -117,7 +151,8 @@ export const fetchApi: ApiDefinition = {
     }
     const maxBytes = body.maxBytes as number;
     const deadline = Date.now() + (body.maxWaitMs as number);
-    let read = await readAll(broker, resolution.partitions, maxBytes, version);
+    const readCommitted = body.isolationLevel === READ_COMMITTED;
+    let read = await readAll(broker, resolution.partitions, maxBytes, version, readCommitted);
     const keys = resolution.partitions.map((p) => partitionKey(p.topic, p.partition));
     while (
       read.total < (body.minBytes as number) &&
@@ -127,9 +162,9 @@ export const fetchApi: ApiDefinition = {
     ) {
       await broker.partitions.waitForData(keys, deadline - Date.now());
       if (broker.stopping) break;
-      read = await readAll(broker, resolution.partitions, maxBytes, version);
+      // Woken by appends, and by transaction markers that move the last stable offset.
+      read = await readAll(broker, resolution.partitions, maxBytes, version, readCommitted);
     }
-    const readCommitted = body.isolationLevel === READ_COMMITTED;
     const byTopic = new Map<string, Message>();
     const responses: Message[] = [];
     for (const r of read.results) {
@@ -156,9 +191,9 @@ export const fetchApi: ApiDefinition = {
         partitionIndex: r.request.partition,
         errorCode: r.errorCode,
         highWatermark: r.highWatermark,
-        lastStableOffset: r.highWatermark,
+        lastStableOffset: r.lastStableOffset,
         logStartOffset: r.logStartOffset,
-        abortedTransactions: readCommitted ? [] : null,
+        abortedTransactions: r.abortedTransactions,
         preferredReadReplica: -1,
         records: r.records,
       });

@@ -1,5 +1,7 @@
 // ListOffsets (key 2): offsets by special timestamp (latest -1, earliest -2, max timestamp -3, earliest
 // local -4, earliest pending upload -5) or by time: the first offset whose timestamp is at or after it.
+// At read_committed (isolation level 1) the latest offset is the last stable offset and a lookup by time
+// finds nothing at or after it, as Kafka's fetchOffsetForTimestamp does.
 import type { Message } from '../../protocol/codec.ts';
 import { ERRORS } from '../../protocol/errors.ts';
 import { API_KEYS } from '../../protocol/schema/messages.generated.ts';
@@ -19,11 +21,20 @@ interface OffsetAnswer {
 }
 
 const NOT_FOUND: OffsetAnswer = { errorCode: 0, timestamp: -1n, offset: -1n };
+const READ_COMMITTED = 1;
 
-export async function offsetFor(log: PartitionLog, timestamp: bigint): Promise<OffsetAnswer> {
+export async function offsetFor(
+  log: PartitionLog,
+  timestamp: bigint,
+  readCommitted = false,
+): Promise<OffsetAnswer> {
   switch (timestamp) {
     case LATEST:
-      return { errorCode: 0, timestamp: -1n, offset: log.highWatermark };
+      return {
+        errorCode: 0,
+        timestamp: -1n,
+        offset: readCommitted ? log.lastStableOffset : log.highWatermark,
+      };
     case EARLIEST:
     case EARLIEST_LOCAL:
       return { errorCode: 0, timestamp: -1n, offset: log.logStartOffset };
@@ -37,7 +48,8 @@ export async function offsetFor(log: PartitionLog, timestamp: bigint): Promise<O
     default: {
       if (timestamp < 0n) return { ...NOT_FOUND, errorCode: ERRORS.INVALID_REQUEST.code };
       const found = await log.offsetForTimestamp(timestamp);
-      return found ? { errorCode: 0, timestamp: found.timestamp, offset: found.offset } : NOT_FOUND;
+      if (!found || (readCommitted && found.offset >= log.lastStableOffset)) return NOT_FOUND;
+      return { errorCode: 0, timestamp: found.timestamp, offset: found.offset };
     }
   }
 }
@@ -55,7 +67,7 @@ export const listOffsetsApi: ApiDefinition = {
       for (const p of t.partitions as Message[]) {
         const log = broker.partitions.get(t.name, p.partitionIndex);
         const answer = log
-          ? await offsetFor(log, p.timestamp)
+          ? await offsetFor(log, p.timestamp, body.isolationLevel === READ_COMMITTED)
           : { ...NOT_FOUND, errorCode: ERRORS.UNKNOWN_TOPIC_OR_PARTITION.code };
         partitions.push({
           partitionIndex: p.partitionIndex,

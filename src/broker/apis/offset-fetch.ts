@@ -1,6 +1,8 @@
 // OffsetFetch (key 9, v1–9 as Kafka 4 serves it): committed offsets of one group (v1–7) or several
 // (v8+), for the partitions asked for or, with topics null (v2+), every partition the group committed.
-// Nothing committed reads as offset -1 without error, for unknown groups and topics too.
+// Nothing committed reads as offset -1 without error, for unknown groups and topics too. With
+// require_stable (v7+, read_committed consumers) a partition whose offset a transaction has pending
+// answers UNSTABLE_OFFSET_COMMIT, which clients retry until the transaction ends.
 import type { Message } from '../../protocol/codec.ts';
 import { API_KEYS } from '../../protocol/schema/messages.generated.ts';
 import type { GroupCoordinator, RequestedTopic } from '../groups/coordinator.ts';
@@ -18,12 +20,13 @@ function fetchGroup(
   groupId: string,
   identity: OffsetFetchIdentity,
   requested: Message[] | null,
+  requireStable: boolean,
 ): GroupAnswer {
   const topics = requested?.map((t): RequestedTopic => ({ name: t.name, partitions: t.partitionIndexes }));
-  const result = groups.fetchOffsets(groupId, identity, topics ?? null);
+  const result = groups.fetchOffsets(groupId, identity, topics ?? null, requireStable);
   if ('error' in result) return { errorCode: codeOf(result.error), topics: [] };
   const byTopic = new Map<string, Message[]>();
-  for (const { topic, partition, committed } of result.offsets) {
+  for (const { topic, partition, committed, error } of result.offsets) {
     let partitions = byTopic.get(topic);
     if (!partitions) {
       partitions = [];
@@ -34,7 +37,7 @@ function fetchGroup(
       committedOffset: committed?.offset ?? -1n,
       committedLeaderEpoch: committed?.leaderEpoch ?? -1,
       metadata: committed?.metadata ?? '',
-      errorCode: 0,
+      errorCode: codeOf(error),
     });
   }
   return { errorCode: 0, topics: [...byTopic].map(([name, partitions]) => ({ name, partitions })) };
@@ -49,17 +52,18 @@ export const offsetFetchApi: ApiDefinition = {
   handle(body, ctx) {
     const { groups } = ctx.broker;
     const version = ctx.header.apiVersion;
+    const requireStable = version >= 7 && body.requireStable === true;
     if (version >= 8) {
       return {
         throttleTimeMs: 0,
         groups: (body.groups as Message[]).map((g) => {
           const identity =
             version >= 9 ? { memberId: g.memberId ?? null, memberEpoch: g.memberEpoch } : NO_MEMBER;
-          return { groupId: g.groupId, ...fetchGroup(groups, g.groupId, identity, g.topics) };
+          return { groupId: g.groupId, ...fetchGroup(groups, g.groupId, identity, g.topics, requireStable) };
         }),
       };
     }
-    const answer = fetchGroup(groups, body.groupId, NO_MEMBER, body.topics);
+    const answer = fetchGroup(groups, body.groupId, NO_MEMBER, body.topics, requireStable);
     if (version >= 2 || answer.errorCode === 0) return { throttleTimeMs: 0, ...answer };
     // v1 has no group-level error: every partition asked for carries it.
     return {

@@ -1,12 +1,19 @@
 // Produce (key 0): validates each partition's record batch (framing, CRC, counts, size, sequence, keys
 // on compacted topics) and appends it as received, bytes untouched except the offsets (and the
 // timestamp for LogAppendTime topics). Errors are answered per partition; the other partitions of the
-// request still succeed.
+// request still succeed. A transactional batch is accepted only in a partition its transaction already
+// holds, or one the transaction coordinator confirms was added to it (KIP-890 part 1 verification); from
+// v12 (transaction version 2, KIP-890 part 2) the broker adds the partition to the transaction itself.
 import type { Message } from '../../protocol/codec.ts';
 import { ERRORS, type ErrorName } from '../../protocol/errors.ts';
 import { type ParsedBatch, parseBatch } from '../../protocol/records/batch.ts';
 import { RecordBatchError } from '../../protocol/records/batch-error.ts';
-import { ATTR_TRANSACTIONAL, COMPRESSION, compressionOf } from '../../protocol/records/batch-header.ts';
+import {
+  ATTR_TRANSACTIONAL,
+  type BatchHeader,
+  COMPRESSION,
+  compressionOf,
+} from '../../protocol/records/batch-header.ts';
 import { recompressBatch } from '../../protocol/records/recompress.ts';
 import { splitBatches, validateBatch } from '../../protocol/records/validate.ts';
 import { API_KEYS } from '../../protocol/schema/messages.generated.ts';
@@ -14,6 +21,8 @@ import type { Broker } from '../broker.ts';
 import type { TopicConfig } from '../config/topic-config.ts';
 import { partitionKey } from '../partition-manager.ts';
 import { ConnectionFatalError } from '../server/connection.ts';
+import type { TopicPartition } from '../txn/transaction-state.ts';
+import { CLIENT_TRANSACTION_VERSION_2, clientTransactionVersionOf } from '../txn/transaction-version.ts';
 import type { ApiDefinition } from './api.ts';
 
 /** Kafka 4 advertises Produce from v0 (KAFKA-18659) but refuses v0-2: they carry the legacy formats. */
@@ -91,12 +100,118 @@ function keylessRecords(parsed: ParsedBatch, topic: string, index: number): Part
   );
 }
 
+/** Produce v11 brought TRANSACTION_ABORTABLE for a partition the transaction does not hold (KIP-890). */
+const FIRST_ABORTABLE_VERSION = 11;
+/** Coordinator errors older clients would not retry on Produce: Kafka answers NOT_ENOUGH_REPLICAS instead. */
+const RETRIABLE_VERIFICATION_ERRORS = new Set<ErrorName>([
+  'CONCURRENT_TRANSACTIONS',
+  'COORDINATOR_LOAD_IN_PROGRESS',
+  'COORDINATOR_NOT_AVAILABLE',
+  'NOT_COORDINATOR',
+  'NETWORK_EXCEPTION',
+]);
+
+/**
+ * The partitions a v12+ request writes to outside their transaction, added in one call per producer once
+ * every partition of the request has been seen (they all reach the check in the same tick), as Kafka's
+ * broker sends one AddPartitionsToTxn for a request.
+ */
+class AddsOnWrite {
+  readonly #broker: Broker;
+  readonly #transactionalId: string;
+  readonly #batches = new Map<
+    string,
+    { partitions: TopicPartition[]; result: Promise<ErrorName | undefined> }
+  >();
+
+  constructor(broker: Broker, transactionalId: string) {
+    this.#broker = broker;
+    this.#transactionalId = transactionalId;
+  }
+
+  add(
+    producerId: bigint,
+    producerEpoch: number,
+    topic: string,
+    partition: number,
+  ): Promise<ErrorName | undefined> {
+    const key = `${producerId}:${producerEpoch}`;
+    let batch = this.#batches.get(key);
+    if (!batch) {
+      const partitions: TopicPartition[] = [];
+      const result = Promise.resolve().then(() => {
+        this.#batches.delete(key);
+        return this.#broker.transactions.addPartitionsOnWrite(
+          this.#transactionalId,
+          producerId,
+          producerEpoch,
+          partitions,
+        );
+      });
+      batch = { partitions, result };
+      this.#batches.set(key, batch);
+    }
+    batch.partitions.push({ topic, partition });
+    return batch.result;
+  }
+}
+
+/**
+ * Refuses a transactional batch unless its transaction holds the partition: one it already wrote to here
+ * (Kafka skips verification then), or one the coordinator says was added to it (v12+: adds it to);
+ * errors as Kafka's broker turns the coordinator's answers into Produce errors.
+ */
+async function refusedTransactionalBatch(
+  broker: Broker,
+  header: BatchHeader,
+  transactionalId: string | null,
+  topic: string,
+  index: number,
+  version: number,
+  adds: AddsOnWrite | undefined,
+): Promise<PartitionOutcome | undefined> {
+  if (transactionalId === null) {
+    return failure(
+      index,
+      'TRANSACTIONAL_ID_AUTHORIZATION_FAILED',
+      'Transactional records need a transactional id',
+    );
+  }
+  const key = partitionKey(topic, index);
+  if (broker.producers.hasOngoingTransaction(key, header.producerId, header.producerEpoch)) return undefined;
+  const error: ErrorName | undefined = adds
+    ? await adds.add(header.producerId, header.producerEpoch, topic, index)
+    : broker.transactions.verifyPartition(
+        transactionalId,
+        header.producerId,
+        header.producerEpoch,
+        topic,
+        index,
+      );
+  if (error === undefined) return undefined;
+  // Producers expect an epoch error when fenced, and clients before v11 an invalid state.
+  if (error === 'PRODUCER_FENCED') return failure(index, 'INVALID_PRODUCER_EPOCH');
+  if (error === 'TRANSACTION_ABORTABLE' && version < FIRST_ABORTABLE_VERSION) {
+    return failure(index, 'INVALID_TXN_STATE', 'Partition was not added to the transaction');
+  }
+  if (RETRIABLE_VERIFICATION_ERRORS.has(error)) {
+    return failure(
+      index,
+      'NOT_ENOUGH_REPLICAS',
+      `Unable to verify the partition has been added to the transaction. Underlying error: ${error}`,
+    );
+  }
+  return failure(index, error);
+}
+
 async function produceToPartition(
   broker: Broker,
   topicName: string,
   index: number,
   records: Buffer | null,
   version: number,
+  transactionalId: string | null,
+  adds: AddsOnWrite | undefined,
 ): Promise<PartitionOutcome> {
   const topic = broker.metadata.topic(topicName);
   const log = topic && broker.partitions.get(topicName, index);
@@ -130,7 +245,16 @@ async function produceToPartition(
     return failure(index, 'UNSUPPORTED_COMPRESSION_TYPE', 'zstd compression needs Produce v7 or later');
   }
   if (header.attributes & ATTR_TRANSACTIONAL) {
-    return failure(index, 'INVALID_TXN_STATE', 'Transactional writes are not supported by this broker yet');
+    const refused = await refusedTransactionalBatch(
+      broker,
+      header,
+      transactionalId,
+      topicName,
+      index,
+      version,
+      adds,
+    );
+    if (refused) return refused;
   }
   const now = BigInt(Date.now());
   if (!logAppendTime) {
@@ -185,8 +309,8 @@ async function produceToPartition(
       recordErrors: [],
     };
   }
+  // The log applies the batch to the partition's producer state as it writes it.
   const appended = await log.append(batchToAppend, logAppendTime ? { logAppendTimeMs: now } : undefined);
-  broker.producers.recordAppend(key, header, appended.baseOffset);
   broker.partitions.notify(key);
   return {
     index,
@@ -202,12 +326,18 @@ async function produceToPartition(
 export const produceApi: ApiDefinition = {
   key: API_KEYS.Produce,
   minVersion: 0,
-  maxVersion: 11,
+  maxVersion: 12,
   async handle(body, ctx) {
     const { broker } = ctx;
     const version = ctx.header.apiVersion;
     const acks = body.acks as number;
     const topics = body.topicData as Message[];
+    const transactionalId: string | null = body.transactionalId ?? null;
+    const adds =
+      transactionalId !== null &&
+      clientTransactionVersionOf('Produce', version) === CLIENT_TRANSACTION_VERSION_2
+        ? new AddsOnWrite(broker, transactionalId)
+        : undefined;
     const pending = topics.map((t) =>
       Promise.all(
         (t.partitionData as Message[]).map((p) => {
@@ -215,7 +345,7 @@ export const produceApi: ApiDefinition = {
             return failure(p.index, 'UNSUPPORTED_VERSION', 'Produce v0-2 are not supported: use v3 or later');
           }
           if (!VALID_ACKS.has(acks)) return failure(p.index, 'INVALID_REQUIRED_ACKS');
-          return produceToPartition(broker, t.name, p.index, p.records, version);
+          return produceToPartition(broker, t.name, p.index, p.records, version, transactionalId, adds);
         }),
       ),
     );

@@ -69,8 +69,15 @@ export interface BrokerConfig {
   groupMaxSessionTimeoutMs: number;
   transactionStateLogReplicationFactor: number;
   transactionStateLogMinIsr: number;
+  shareCoordinatorStateTopicNumPartitions: number;
+  shareCoordinatorStateTopicSegmentBytes: number;
+  transactionStateLogNumPartitions: number;
+  transactionStateLogSegmentBytes: number;
+  transactionStateLogLoadBufferSize: number;
   transactionMaxTimeoutMs: number;
   transactionalIdExpirationMs: number;
+  transactionAbortTimedOutTransactionCleanupIntervalMs: number;
+  transactionRemoveExpiredTransactionCleanupIntervalMs: number;
   /** nagare.log.fsync.on.append. */
   fsyncOnAppend: boolean;
   /** The settings of a topic without overrides: the log.* defaults with Kafka's precedence applied. */
@@ -182,8 +189,19 @@ function buildBrokerConfig(
     groupMaxSessionTimeoutMs: num('group.max.session.timeout.ms'),
     transactionStateLogReplicationFactor: num('transaction.state.log.replication.factor'),
     transactionStateLogMinIsr: num('transaction.state.log.min.isr'),
+    shareCoordinatorStateTopicNumPartitions: num('share.coordinator.state.topic.num.partitions'),
+    shareCoordinatorStateTopicSegmentBytes: num('share.coordinator.state.topic.segment.bytes'),
+    transactionStateLogNumPartitions: num('transaction.state.log.num.partitions'),
+    transactionStateLogSegmentBytes: num('transaction.state.log.segment.bytes'),
+    transactionStateLogLoadBufferSize: num('transaction.state.log.load.buffer.size'),
     transactionMaxTimeoutMs: num('transaction.max.timeout.ms'),
     transactionalIdExpirationMs: num('transactional.id.expiration.ms'),
+    transactionAbortTimedOutTransactionCleanupIntervalMs: num(
+      'transaction.abort.timed.out.transaction.cleanup.interval.ms',
+    ),
+    transactionRemoveExpiredTransactionCleanupIntervalMs: num(
+      'transaction.remove.expired.transaction.cleanup.interval.ms',
+    ),
     fsyncOnAppend,
     topicDefaults: typedTopicConfig(topicDefaultValues, fsyncOnAppend),
     layers,

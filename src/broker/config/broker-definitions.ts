@@ -124,10 +124,17 @@ export const BROKER_CONFIGS: readonly BrokerConfigDefinition[] = [
   broker('offsets.retention.check.interval.ms', 'long', 600000n, 'read-only', 'high', 'How often expired committed offsets are removed.', atLeast(1)),
   broker('transaction.state.log.replication.factor', 'short', 3, 'read-only', 'high', 'Replication factor of __transaction_state.', atLeast(1)),
   broker('transaction.state.log.min.isr', 'int', 2, 'read-only', 'high', 'min.insync.replicas of __transaction_state.', atLeast(1)),
+  broker('transaction.state.log.num.partitions', 'int', 50, 'read-only', 'high', 'Partitions of __transaction_state (should not change after it is created).', atLeast(1)),
+  broker('transaction.state.log.segment.bytes', 'int', 104857600, 'read-only', 'high', 'Segment size of __transaction_state.', atLeast(1)),
+  broker('transaction.state.log.load.buffer.size', 'int', 5242880, 'read-only', 'high', 'Bytes read at a time when __transaction_state is loaded at start (a soft limit).', atLeast(1)),
   broker('transaction.max.timeout.ms', 'int', 900000, 'read-only', 'high', 'Largest transaction timeout a producer may ask for.', atLeast(1)),
   broker('transactional.id.expiration.ms', 'int', 604800000, 'read-only', 'high', 'Idle time after which a transactional id expires.', atLeast(1)),
+  broker('transaction.abort.timed.out.transaction.cleanup.interval.ms', 'int', 10000, 'read-only', 'low', 'How often transactions open for longer than their timeout are aborted.', atLeast(1)),
+  broker('transaction.remove.expired.transaction.cleanup.interval.ms', 'int', 3600000, 'read-only', 'low', 'How often transactional ids idle for transactional.id.expiration.ms are removed.', atLeast(1)),
   broker('share.coordinator.state.topic.replication.factor', 'short', 3, 'read-only', 'high', 'Replication factor of __share_group_state.', atLeast(1)),
   broker('share.coordinator.state.topic.min.isr', 'short', 2, 'read-only', 'high', 'min.insync.replicas of __share_group_state.', atLeast(1)),
+  broker('share.coordinator.state.topic.num.partitions', 'int', 50, 'read-only', 'high', 'Partitions of __share_group_state (should not change after it is created).', atLeast(1)),
+  broker('share.coordinator.state.topic.segment.bytes', 'int', 104857600, 'read-only', 'high', 'Segment size of __share_group_state.', atLeast(1)),
 
   // The group coordinator and KIP-848 consumer groups (GroupCoordinatorConfig). Kafka's internal
   // group.consumer.regex.refresh.interval.ms is left out: Nagare resolves regexes at every heartbeat.
@@ -148,6 +155,32 @@ export const BROKER_CONFIGS: readonly BrokerConfigDefinition[] = [
   broker('group.consumer.assignment.interval.ms', 'int', 1000, 'cluster-wide', 'medium', 'Least time between target assignments of a group in Kafka; Nagare assigns at once, as Kafka does at 0.', atLeast(0)),
   broker('group.consumer.min.assignment.interval.ms', 'int', 0, 'read-only', 'medium', 'Lower bound of group.consumer.assignment.interval.ms.', atLeast(0)),
   broker('group.consumer.max.assignment.interval.ms', 'int', 15000, 'read-only', 'medium', 'Upper bound of group.consumer.assignment.interval.ms.', atLeast(0)),
+
+  // KIP-932 share groups (GroupCoordinatorConfig, then ShareGroupConfig). Kafka's internal
+  // group.share.initialize.retry.interval.ms and group.share.persister.class.name are left out: Nagare keeps
+  // share state next to the partitions and has no persister to retry.
+  broker('group.share.session.timeout.ms', 'int', 45000, 'read-only', 'medium', 'A share group member that does not heartbeat for this long is removed from its group.', atLeast(1)),
+  broker('group.share.min.session.timeout.ms', 'int', 45000, 'read-only', 'medium', 'Lower bound of group.share.session.timeout.ms and of the share.session.timeout.ms group config.', atLeast(1)),
+  broker('group.share.max.session.timeout.ms', 'int', 60000, 'read-only', 'medium', 'Upper bound of group.share.session.timeout.ms and of the share.session.timeout.ms group config.', atLeast(1)),
+  broker('group.share.heartbeat.interval.ms', 'int', 5000, 'read-only', 'medium', 'How often share group members heartbeat; must be less than the session timeout.', atLeast(1)),
+  broker('group.share.min.heartbeat.interval.ms', 'int', 5000, 'read-only', 'medium', 'Lower bound of group.share.heartbeat.interval.ms and of the share.heartbeat.interval.ms group config.', atLeast(1)),
+  broker('group.share.max.heartbeat.interval.ms', 'int', 15000, 'read-only', 'medium', 'Upper bound of group.share.heartbeat.interval.ms and of the share.heartbeat.interval.ms group config.', atLeast(1)),
+  broker('group.share.max.size', 'int', 200, 'read-only', 'medium', 'Most members a share group may have; more are refused with GROUP_MAX_SIZE_REACHED.', between(1, 1000)),
+  broker('group.share.assignors', 'list', ['simple'], 'read-only', 'medium', 'The share group assignor; Kafka ships one, simple.', nonEmptyList),
+  broker('group.share.assignment.interval.ms', 'int', 1000, 'cluster-wide', 'medium', 'Least time between target assignments of a share group in Kafka; Nagare assigns at once.', atLeast(0)),
+  broker('group.share.min.assignment.interval.ms', 'int', 0, 'read-only', 'medium', 'Lower bound of group.share.assignment.interval.ms.', atLeast(0)),
+  broker('group.share.max.assignment.interval.ms', 'int', 15000, 'read-only', 'medium', 'Upper bound of group.share.assignment.interval.ms.', atLeast(0)),
+  broker('group.share.delivery.count.limit', 'int', 5, 'read-only', 'medium', 'Deliveries of a record to a share group before it is archived.', between(2, 10)),
+  broker('group.share.max.delivery.count.limit', 'int', 10, 'read-only', 'medium', 'Upper bound of the share.delivery.count.limit group config.', between(5, 25)),
+  broker('group.share.min.delivery.count.limit', 'int', 2, 'read-only', 'medium', 'Lower bound of the share.delivery.count.limit group config.', between(2, 5)),
+  broker('group.share.record.lock.duration.ms', 'int', 30000, 'read-only', 'medium', 'How long a record acquired by a share consumer stays locked to it.', between(1000, 3600000)),
+  broker('group.share.min.record.lock.duration.ms', 'int', 15000, 'read-only', 'medium', 'Lower bound of the share.record.lock.duration.ms group config.', between(1000, 30000)),
+  broker('group.share.max.record.lock.duration.ms', 'int', 60000, 'read-only', 'medium', 'Upper bound of the share.record.lock.duration.ms group config.', between(30000, 3600000)),
+  broker('group.share.partition.max.record.locks', 'int', 2000, 'read-only', 'medium', 'Records of one share partition that may be acquired at once.', between(100, 10000)),
+  broker('group.share.max.partition.max.record.locks', 'int', 4000, 'read-only', 'medium', 'Upper bound of the share.partition.max.record.locks group config.', between(2000, 10000)),
+  broker('group.share.min.partition.max.record.locks', 'int', 100, 'read-only', 'medium', 'Lower bound of the share.partition.max.record.locks group config.', between(100, 2000)),
+  broker('share.fetch.purgatory.purge.interval.requests', 'int', 1000, 'read-only', 'medium', 'Kafka share fetch purgatory purge interval; accepted and ignored.'),
+  broker('group.share.max.share.sessions', 'int', 2000, 'read-only', 'medium', 'Most share sessions the broker keeps.', atLeast(1)),
 
   broker(FSYNC_ON_APPEND, 'boolean', false, 'read-only', 'high', 'Nagare: fsync before acknowledging a produce, with group commit, so no acknowledged write is lost in a crash.'),
 ];

@@ -9,6 +9,8 @@ import {
   dynamicOnlyBrokerConfigDefinition,
 } from './broker-definitions.ts';
 import type { BrokerConfigDefinition, ConfigType } from './definitions.ts';
+import { effectiveGroupValues } from './group-config.ts';
+import { GROUP_CONFIGS } from './group-definitions.ts';
 import { effectiveTopicValues } from './topic-config.ts';
 import { TOPIC_CONFIGS } from './topic-definitions.ts';
 import { formatConfigValue } from './values.ts';
@@ -98,6 +100,43 @@ export function describeTopicConfig(
       readOnly: false,
       configSource: synonyms[0]?.source ?? CONFIG_SOURCE.DEFAULT_CONFIG,
       isSensitive,
+      synonyms,
+      configType: TYPE_CODE[def.type],
+      documentation: def.doc,
+    };
+  });
+}
+
+/**
+ * All group configs of a group with the given overrides, as Kafka's ConfigHelper describes a GROUP
+ * resource: an override is a GROUP_CONFIG synonym; below it come the synonyms of the broker config that
+ * gives the default, or the group config's own default when it has none.
+ */
+export function describeGroupConfig(
+  groupOverrides: Readonly<Record<string, string>>,
+  broker: BrokerConfig,
+): DescribedConfig[] {
+  const values = effectiveGroupValues(groupOverrides, broker);
+  return GROUP_CONFIGS.map((def) => {
+    const value = formatConfigValue(def.type, values.get(def.name) ?? null);
+    const synonyms = def.serverDefault
+      ? brokerSynonyms(broker, def.serverDefault, brokerConfigSynonyms(def.serverDefault), false)
+      : [
+          {
+            name: def.name,
+            value: formatConfigValue(def.type, def.default),
+            source: CONFIG_SOURCE.DEFAULT_CONFIG,
+          },
+        ];
+    if (Object.hasOwn(groupOverrides, def.name)) {
+      synonyms.unshift({ name: def.name, value, source: CONFIG_SOURCE.GROUP_CONFIG });
+    }
+    return {
+      name: def.name,
+      value,
+      readOnly: false,
+      configSource: synonyms[0]?.source ?? CONFIG_SOURCE.DEFAULT_CONFIG,
+      isSensitive: false,
       synonyms,
       configType: TYPE_CODE[def.type],
       documentation: def.doc,

@@ -384,11 +384,13 @@ export class ClassicGroup {
       const memberError = this.validateMember(identity.memberId, identity.groupInstanceId);
       if (memberError) return memberError;
       if (generation !== this.generationId) return 'ILLEGAL_GENERATION';
-    } else if (!this.is('Empty')) {
+    } else if (!identity.transactional && !this.is('Empty')) {
+      // Old TxnOffsetCommit versions carry no member, so only plain commits need one here.
       return 'UNKNOWN_MEMBER_ID';
     }
-    // The member knows the new generation but has no assignment yet: let it commit after SyncGroup.
-    if (this.is('CompletingRebalance')) return 'REBALANCE_IN_PROGRESS';
+    // The member knows the new generation but has no assignment yet: let it commit after SyncGroup
+    // (transactional commits do not depend on the group's state).
+    if (!identity.transactional && this.is('CompletingRebalance')) return 'REBALANCE_IN_PROGRESS';
     return undefined;
   }
 

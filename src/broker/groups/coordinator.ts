@@ -6,7 +6,7 @@
 // through `connect`, a store for its records and the ClassicGroups calls (classicGroupStatus,
 // deleteEmptyClassicGroup).
 import type { Logger } from 'pino';
-import type { ErrorName } from '../../protocol/errors.ts';
+import { ERRORS, type ErrorName } from '../../protocol/errors.ts';
 import type { BrokerConfig } from '../config/broker-config.ts';
 import { ClassicGroup } from './classic-group.ts';
 import { type JoinResult, joinError, type SyncResult, syncError } from './classic-member.ts';
@@ -38,7 +38,8 @@ import type {
 } from './group.ts';
 import { type GroupCoordinatorConfig, groupCoordinatorConfig } from './group-config.ts';
 import { OffsetStore } from './offset-store.ts';
-import { OffsetsLog, type OffsetsLogHost } from './offsets-log.ts';
+import { OFFSETS_TOPIC, OffsetsLog, type OffsetsLogHost, type ReplayedRecord } from './offsets-log.ts';
+import { type PendingOffset, PendingTxnOffsets } from './pending-txn-offsets.ts';
 import { type Clock, type GroupTimers, SystemTimers } from './timers.ts';
 
 /** A consumer group operation's error, as the consumer group coordinator returns it. */
@@ -75,11 +76,50 @@ export interface ConsumerGroups {
   connect(links: { persistence: ConsumerGroupPersistence; classicGroups: ClassicGroups }): void;
 }
 
+/** The transaction coordinator, as TxnOffsetCommit asks it whether the offsets belong to the transaction. */
+export interface TransactionVerifier {
+  /** undefined when the partition is in the producer's ongoing transaction. */
+  verifyPartition(
+    transactionalId: string,
+    producerId: bigint,
+    producerEpoch: number,
+    topic: string,
+    partition: number,
+  ): ErrorName | undefined;
+}
+
+/** The KIP-932 share groups, as this coordinator uses them (share/coordinator.ts provides it). */
+export interface ShareGroups {
+  groupType(groupId: string): 'share' | undefined;
+  listGroups(): ListedGroup[];
+  /** Deletes an empty share group (its records, and its share state through the share partitions). */
+  deleteGroup(groupId: string): Promise<ConsumerGroupError | undefined>;
+  /** A __consumer_offsets record of a share group (key types 10+), at start-up. */
+  replay(key: Buffer, value: Buffer | null): void;
+  loaded(): void;
+  connect(links: {
+    persistence: ConsumerGroupPersistence;
+    otherGroups: { groupType(groupId: string): 'classic' | 'consumer' | undefined };
+  }): void;
+}
+
 /** What the coordinator needs of the broker (the Broker class provides it). */
 export interface CoordinatorHost extends OffsetsLogHost {
   readonly settings: BrokerConfig;
   readonly logger: Logger;
   readonly consumerGroups: ConsumerGroups;
+  /** Absent in tests of the other group types alone. */
+  readonly shareGroups?: ShareGroups;
+  /** Absent where there is no transaction coordinator (tests of groups alone): nothing is verified. */
+  readonly transactions?: TransactionVerifier;
+}
+
+/** A transaction's end as the transaction coordinator writes it into a __consumer_offsets partition. */
+export interface TxnMarker {
+  producerId: bigint;
+  producerEpoch: number;
+  coordinatorEpoch: number;
+  commit: boolean;
 }
 
 export interface CoordinatorOptions {
@@ -105,6 +145,13 @@ export interface CommitRequest {
   offsets: readonly PartitionCommit[];
 }
 
+/** TxnOffsetCommit: offsets stored for a transaction, visible once it commits. */
+export interface TxnCommitRequest extends CommitRequest {
+  transactionalId: string;
+  producerId: bigint;
+  producerEpoch: number;
+}
+
 export interface RequestedTopic {
   name: string;
   partitions: readonly number[];
@@ -115,6 +162,8 @@ export interface FetchedOffset {
   partition: number;
   /** Undefined when nothing is committed. */
   committed: CommittedOffset | undefined;
+  /** UNSTABLE_OFFSET_COMMIT when require_stable was asked and a transaction has an offset pending. */
+  error?: ErrorName;
 }
 
 export interface PartitionError {
@@ -141,11 +190,14 @@ const DEAD_GROUP: DescribedGroup = { groupState: 'Dead', protocolType: '', proto
 export class GroupCoordinator {
   readonly config: GroupCoordinatorConfig;
   readonly offsets = new OffsetStore();
+  readonly #pending = new PendingTxnOffsets();
   readonly timers: GroupTimers;
   readonly clock: Clock;
   readonly classic: ClassicRebalance;
   readonly #consumer: ConsumerGroups;
+  readonly #share: ShareGroups | undefined;
   readonly #log: OffsetsLog;
+  readonly #host: CoordinatorHost;
   readonly #logger: Logger;
   readonly #groups = new Map<string, ClassicGroup>();
   #expiryTimer: NodeJS.Timeout | null = null;
@@ -158,6 +210,9 @@ export class GroupCoordinator {
     this.clock = options.clock ?? Date.now;
     this.#log = new OffsetsLog(host, this.#logger);
     this.#consumer = host.consumerGroups;
+    this.#share = host.shareGroups;
+    // The broker makes its transaction coordinator after this one: look it up when needed.
+    this.#host = host;
     this.classic = new ClassicRebalance({
       settings: this.config.classic,
       timers: this.timers,
@@ -167,8 +222,25 @@ export class GroupCoordinator {
       newMemberId: options.newMemberId,
     });
     this.#consumer.connect({
-      persistence: { append: (groupId, records) => this.#log.append(groupId, records, this.clock()) },
+      persistence: {
+        append: async (groupId, records) => {
+          await this.#log.append(groupId, records, this.clock());
+        },
+      },
       classicGroups: this,
+    });
+    this.#share?.connect({
+      persistence: {
+        append: async (groupId, records) => {
+          await this.#log.append(groupId, records, this.clock());
+        },
+      },
+      otherGroups: {
+        groupType: (groupId) =>
+          this.classicGroupStatus(groupId) !== 'none'
+            ? 'classic'
+            : this.#consumer.groupType(groupId) && 'consumer',
+      },
     });
   }
 
@@ -176,15 +248,19 @@ export class GroupCoordinator {
 
   /** Restores offsets and groups from __consumer_offsets, then starts offset expiry. */
   async start(): Promise<void> {
-    const records = await this.#log.replay((record) => this.#replay(record));
+    const records = await this.#log.replay({
+      record: (record) => this.#replay(record),
+      marker: (partition, producerId, commit) => this.#endTransaction(partition, producerId, commit),
+    });
     // Offsets without a group record belong to groups made by OffsetCommit alone.
-    for (const groupId of this.offsets.groupIds()) {
+    for (const groupId of new Set([...this.offsets.groupIds(), ...this.#pending.groupIds()])) {
       if (!this.#groups.has(groupId) && !this.#consumer.groupType(groupId)) {
         this.#groups.set(groupId, new ClassicGroup(groupId, this.clock()));
       }
     }
     for (const group of this.#groups.values()) this.classic.onLoaded(group);
     this.#consumer.loaded();
+    this.#share?.loaded();
     if (records > 0) {
       this.#logger.info({ records, classicGroups: this.#groups.size }, 'loaded groups and offsets');
     }
@@ -206,6 +282,12 @@ export class GroupCoordinator {
     await this.#log.ensureTopic();
   }
 
+  /** The __consumer_offsets partition of a group, the topic created first if needed (for transactions). */
+  async offsetsPartition(groupId: string): Promise<{ topic: string; partition: number }> {
+    await this.#log.ensureTopic();
+    return { topic: OFFSETS_TOPIC, partition: this.#log.partitionFor(groupId) };
+  }
+
   /** A classic group, if there is one by this id. */
   group(groupId: string): ClassicGroup | undefined {
     return this.#groups.get(groupId);
@@ -214,6 +296,8 @@ export class GroupCoordinator {
   // ---- for the consumer group coordinator ----
 
   classicGroupStatus(groupId: string): 'none' | 'empty' | 'active' {
+    // A share group holds its id as an active group would: a consumer group cannot take it.
+    if (this.#share?.groupType(groupId)) return 'active';
     const group = this.#groups.get(groupId);
     if (!group || group.is('Dead')) return 'none';
     return group.is('Empty') ? 'empty' : 'active';
@@ -240,6 +324,7 @@ export class GroupCoordinator {
     if (!this.classic.validSessionTimeout(request.sessionTimeoutMs)) {
       return joinError('INVALID_SESSION_TIMEOUT', request.memberId);
     }
+    if (this.#share?.groupType(groupId)) return joinError('INCONSISTENT_GROUP_PROTOCOL', request.memberId);
     if (this.#consumer.groupType(groupId)) {
       // Classic members inside a consumer group are not supported; an empty one gives way (Kafka's
       // online downgrade), keeping the offsets.
@@ -283,6 +368,16 @@ export class GroupCoordinator {
     groupId: string,
     members: readonly LeavingMember[],
   ): { error: ErrorName } | { members: LeaveResult[] } {
+    // Kafka answers a leave of a share group's id member by member: none of them is a classic member.
+    if (this.#share?.groupType(groupId)) {
+      return {
+        members: members.map(({ memberId, groupInstanceId }) => ({
+          memberId,
+          groupInstanceId,
+          errorCode: ERRORS.UNKNOWN_MEMBER_ID.code,
+        })),
+      };
+    }
     const group = this.#memberGroup(groupId);
     if (typeof group === 'string') return { error: group };
     if (group.is('Dead')) return { error: 'COORDINATOR_NOT_AVAILABLE' };
@@ -298,21 +393,27 @@ export class GroupCoordinator {
 
   /** Who may commit: the group checks; a commit outside group management may create a group. */
   #validateCommit(groupId: string, identity: OffsetCommitIdentity): ErrorName | undefined {
+    const transactional = identity.transactional ?? false;
+    // Share groups keep no committed offsets: Kafka answers a commit to one as to no group at all.
+    if (this.#share?.groupType(groupId)) return 'GROUP_ID_NOT_FOUND';
     if (this.#consumer.groupType(groupId)) {
-      return this.#consumer.validateOffsetCommit(groupId, {
+      const error = this.#consumer.validateOffsetCommit(groupId, {
         memberId: identity.memberId,
         instanceId: identity.groupInstanceId,
         memberEpoch: identity.generationIdOrMemberEpoch,
         apiVersion: identity.apiVersion,
-        transactional: false,
+        transactional,
       })?.error;
+      // TxnOffsetCommit knows generations only: Kafka answers a stale member epoch as one.
+      return transactional && error === 'STALE_MEMBER_EPOCH' ? 'ILLEGAL_GENERATION' : error;
     }
     let group = this.#groups.get(groupId);
     if (!group) {
       // A commit outside group management (generation -1) makes a "simple" group; otherwise the
-      // member's group is gone: v9+ says so, older versions say the generation is stale.
+      // member's group is gone: OffsetCommit v9+ says so, older versions and TxnOffsetCommit say the
+      // generation is stale.
       if (identity.generationIdOrMemberEpoch >= 0) {
-        return identity.apiVersion >= 9 ? 'GROUP_ID_NOT_FOUND' : 'ILLEGAL_GENERATION';
+        return identity.apiVersion >= 9 && !transactional ? 'GROUP_ID_NOT_FOUND' : 'ILLEGAL_GENERATION';
       }
       group = new ClassicGroup(groupId, this.clock());
       this.#groups.set(groupId, group);
@@ -322,13 +423,66 @@ export class GroupCoordinator {
 
   /** Stores the offsets; resolves with each partition's error (aligned with the request), once durable. */
   async commitOffsets(request: CommitRequest): Promise<(ErrorName | undefined)[]> {
-    const { groupId } = request;
-    const groupError = this.#validateCommit(groupId, request.identity);
+    const groupError = this.#validateCommit(request.groupId, request.identity);
     if (groupError) return request.offsets.map(() => groupError);
     const now = this.clock();
     const expireTimestampMs = request.retentionTimeMs >= 0 ? now + request.retentionTimeMs : undefined;
+    const { errors, accepted } = this.#acceptOffsets(request, now, expireTimestampMs);
+    const stored = await this.#storeOffsets(request.groupId, accepted, now);
+    if (!stored) return errors.map((e) => e ?? 'NOT_COORDINATOR');
+    for (const pending of accepted) {
+      this.offsets.set(pending.groupId, pending.topic, pending.partition, pending.offset);
+    }
+    return errors;
+  }
+
+  /**
+   * TxnOffsetCommit: the group checks the member as for a commit (more leniently), the transaction
+   * coordinator that __consumer_offsets is in the producer's transaction (AddOffsetsToTxn), then the
+   * offsets are written as a transactional batch and stay pending until the transaction's marker.
+   */
+  async commitTransactionalOffsets(request: TxnCommitRequest): Promise<(ErrorName | undefined)[]> {
+    const { groupId, producerId, producerEpoch } = request;
+    const groupError =
+      this.#validateProducer(request) ??
+      this.#validateCommit(groupId, { ...request.identity, transactional: true });
+    if (groupError) return request.offsets.map(() => groupError);
+    const now = this.clock();
+    const { errors, accepted } = this.#acceptOffsets(request, now, undefined);
+    const stored = await this.#storeOffsets(groupId, accepted, now, { producerId, producerEpoch });
+    if (!stored) return errors.map((e) => e ?? 'NOT_COORDINATOR');
+    for (const pending of accepted) this.#pending.add(producerId, producerEpoch, pending);
+    return errors;
+  }
+
+  /** The producer's right to add offsets to its transaction, as the log and Kafka's verification see it. */
+  #validateProducer(request: TxnCommitRequest): ErrorName | undefined {
+    const { producerId, producerEpoch } = request;
+    // The partition's producer state refuses an older epoch than the one it has seen.
+    const pendingEpoch = this.#pending.epochOf(producerId);
+    if (pendingEpoch !== undefined && producerEpoch < pendingEpoch) return 'INVALID_PRODUCER_EPOCH';
+    const error = this.#host.transactions?.verifyPartition(
+      request.transactionalId,
+      producerId,
+      producerEpoch,
+      OFFSETS_TOPIC,
+      this.#log.partitionFor(request.groupId),
+    );
+    // Kafka's verification answers as it does to a Produce: a fenced producer sees an epoch error, and
+    // clients before TxnOffsetCommit v4 an invalid state for a partition outside the transaction.
+    if (error === 'PRODUCER_FENCED') return 'INVALID_PRODUCER_EPOCH';
+    if (error === 'TRANSACTION_ABORTABLE' && request.identity.apiVersion < 4) return 'INVALID_TXN_STATE';
+    return error;
+  }
+
+  /** Each offset's error (aligned with the request) and those accepted, stamped with the commit time. */
+  #acceptOffsets(
+    request: CommitRequest,
+    now: number,
+    expireTimestampMs: number | undefined,
+  ): { errors: (ErrorName | undefined)[]; accepted: PendingOffset[] } {
     const errors: (ErrorName | undefined)[] = [];
-    const accepted: { commit: PartitionCommit; committed: CommittedOffset }[] = [];
+    const accepted: PendingOffset[] = [];
     for (const commit of request.offsets) {
       const metadata = commit.metadata ?? '';
       if (Buffer.byteLength(metadata) > this.config.offsetMetadataMaxBytes) {
@@ -336,28 +490,67 @@ export class GroupCoordinator {
         continue;
       }
       errors.push(undefined);
-      const committed: CommittedOffset = {
+      const offset: CommittedOffset = {
         offset: commit.offset,
         leaderEpoch: commit.leaderEpoch,
         metadata,
         commitTimestampMs: now,
       };
-      if (expireTimestampMs !== undefined) committed.expireTimestampMs = expireTimestampMs;
-      accepted.push({ commit, committed });
+      if (expireTimestampMs !== undefined) offset.expireTimestampMs = expireTimestampMs;
+      accepted.push({ groupId: request.groupId, topic: commit.topic, partition: commit.partition, offset });
     }
-    const records = accepted.map(({ commit, committed }) =>
-      offsetCommitRecord({ group: groupId, topic: commit.topic, partition: commit.partition }, committed),
+    return { errors, accepted };
+  }
+
+  /** Writes the offsets' records as one batch and notes where each landed; false when that failed. */
+  async #storeOffsets(
+    groupId: string,
+    accepted: readonly PendingOffset[],
+    now: number,
+    producer?: { producerId: bigint; producerEpoch: number },
+  ): Promise<boolean> {
+    const records = accepted.map(({ topic, partition, offset }) =>
+      offsetCommitRecord({ group: groupId, topic, partition }, offset),
     );
     try {
-      await this.#log.append(groupId, records, now);
+      const baseOffset = await this.#log.append(groupId, records, now, producer);
+      accepted.forEach(({ offset }, i) => {
+        offset.recordOffset = baseOffset + BigInt(i);
+      });
+      return true;
     } catch (error) {
       this.#logger.warn({ groupId, err: error }, 'could not store committed offsets');
-      return errors.map((e) => e ?? 'NOT_COORDINATOR');
+      return false;
     }
-    for (const { commit, committed } of accepted) {
-      this.offsets.set(groupId, commit.topic, commit.partition, committed);
+  }
+
+  /**
+   * A transaction's marker was written to __consumer_offsets partition `partition` (the transaction
+   * coordinator's markers call this): a commit makes the producer's offsets pending in that partition's
+   * groups committed, where no newer commit has replaced them; an abort drops them.
+   */
+  onTxnMarker(partition: number, marker: TxnMarker): void {
+    this.#endTransaction(partition, marker.producerId, marker.commit);
+  }
+
+  #endTransaction(partition: number, producerId: bigint, commit: boolean): void {
+    const ended = this.#pending.complete(
+      producerId,
+      (groupId) => this.#log.partitionFor(groupId) === partition,
+    );
+    if (!commit || ended.length === 0) return;
+    for (const { groupId, topic, partition: p, offset } of ended) {
+      const current = this.offsets.get(groupId, topic, p);
+      const newer =
+        current?.recordOffset !== undefined &&
+        offset.recordOffset !== undefined &&
+        current.recordOffset > offset.recordOffset;
+      if (!newer) this.offsets.set(groupId, topic, p, offset);
     }
-    return errors;
+    this.#logger.debug(
+      { producerId: producerId.toString(), offsets: ended.length },
+      'committed transactional offsets',
+    );
   }
 
   /** Committed offsets of the topics asked for (null: every topic the group has offsets for). */
@@ -365,6 +558,7 @@ export class GroupCoordinator {
     groupId: string,
     identity: OffsetFetchIdentity,
     topics: readonly RequestedTopic[] | null,
+    requireStable = false,
   ): { error: ErrorName } | { offsets: FetchedOffset[] } {
     const error = this.#consumer.groupType(groupId)
       ? this.#consumer.validateOffsetFetch(groupId, identity.memberId, identity.memberEpoch)?.error
@@ -372,24 +566,33 @@ export class GroupCoordinator {
     if (error) return { error };
     if (topics === null) {
       return {
-        offsets: [...this.offsets.offsetsOf(groupId)].map(({ topic, partition, offset }) => ({
-          topic,
-          partition,
-          committed: offset,
-        })),
+        offsets: [...this.offsets.offsetsOf(groupId)].map(({ topic, partition, offset }) =>
+          this.#fetched(groupId, topic, partition, offset, requireStable),
+        ),
       };
     }
     const offsets: FetchedOffset[] = [];
     for (const topic of topics) {
       for (const partition of topic.partitions) {
-        offsets.push({
-          topic: topic.name,
-          partition,
-          committed: this.offsets.get(groupId, topic.name, partition),
-        });
+        const committed = this.offsets.get(groupId, topic.name, partition);
+        offsets.push(this.#fetched(groupId, topic.name, partition, committed, requireStable));
       }
     }
     return { offsets };
+  }
+
+  /** With require_stable, a partition a transaction has an offset pending for has none to give yet. */
+  #fetched(
+    groupId: string,
+    topic: string,
+    partition: number,
+    committed: CommittedOffset | undefined,
+    requireStable: boolean,
+  ): FetchedOffset {
+    if (requireStable && this.#pending.has(groupId, topic, partition)) {
+      return { topic, partition, committed: undefined, error: 'UNSTABLE_OFFSET_COMMIT' };
+    }
+    return { topic, partition, committed };
   }
 
   #isSubscribed(groupId: string, topic: string): boolean {
@@ -417,7 +620,8 @@ export class GroupCoordinator {
           continue;
         }
         partitions.push({ topic: topic.name, partition });
-        if (this.offsets.get(groupId, topic.name, partition)) deleted.push({ topic: topic.name, partition });
+        if (this.#hasAnyOffset(groupId, topic.name, partition))
+          deleted.push({ topic: topic.name, partition });
       }
     }
     try {
@@ -429,7 +633,15 @@ export class GroupCoordinator {
     return { partitions };
   }
 
-  /** Writes the tombstones of these offsets (and `extraRecords`), then forgets the offsets. */
+  /** A committed offset, or one a transaction has pending: either needs a tombstone to go. */
+  #hasAnyOffset(groupId: string, topic: string, partition: number): boolean {
+    return (
+      this.offsets.get(groupId, topic, partition) !== undefined ||
+      this.#pending.has(groupId, topic, partition)
+    );
+  }
+
+  /** Writes the tombstones of these offsets (and `extraRecords`), then forgets them, pending ones too. */
   async #removeOffsets(
     groupId: string,
     offsets: readonly { topic: string; partition: number }[],
@@ -439,13 +651,20 @@ export class GroupCoordinator {
       offsetCommitRecord({ group: groupId, topic, partition }, null),
     );
     await this.#log.append(groupId, [...records, ...extraRecords], this.clock());
-    for (const { topic, partition } of offsets) this.offsets.delete(groupId, topic, partition);
+    for (const { topic, partition } of offsets) {
+      this.offsets.delete(groupId, topic, partition);
+      this.#pending.delete(groupId, topic, partition);
+    }
   }
 
   /** Kafka removes the offsets of a deleted topic from every group. */
   async onTopicDeleted(topic: string): Promise<void> {
-    for (const groupId of this.offsets.groupsWithTopic(topic)) {
-      const partitions = this.offsets.partitionsOf(groupId, topic).map((partition) => ({ topic, partition }));
+    const groupIds = new Set([
+      ...this.offsets.groupsWithTopic(topic),
+      ...this.#pending.groupsWithTopic(topic),
+    ]);
+    for (const groupId of groupIds) {
+      const partitions = this.#offsetPartitionsOf(groupId).filter((p) => p.topic === topic);
       await this.#removeOffsets(groupId, partitions).catch((err: Error) =>
         this.#logger.warn({ groupId, topic, err }, 'could not delete the offsets of a deleted topic'),
       );
@@ -454,7 +673,7 @@ export class GroupCoordinator {
 
   // ---- admin ----
 
-  /** ListGroups: classic and consumer groups, by state and type names (case-insensitive; empty = all). */
+  /** ListGroups: classic, consumer and share groups, by state and type names (case-insensitive; empty = all). */
   listGroups(statesFilter: readonly string[], typesFilter: readonly string[]): ListedGroup[] {
     const states = new Set(statesFilter.map((s) => s.toLowerCase()));
     const types = new Set(typesFilter.map((t) => t.toLowerCase()));
@@ -466,7 +685,7 @@ export class GroupCoordinator {
         groupState: g.state,
         groupType: 'classic',
       }));
-    return [...classic, ...this.#consumer.listGroups()].filter(
+    return [...classic, ...this.#consumer.listGroups(), ...(this.#share?.listGroups() ?? [])].filter(
       (g) =>
         (states.size === 0 || states.has(g.groupState.toLowerCase())) &&
         (types.size === 0 || types.has(g.groupType)),
@@ -495,9 +714,25 @@ export class GroupCoordinator {
     return results;
   }
 
+  /** Every partition with a committed or a pending offset in the group, each once. */
+  #offsetPartitionsOf(groupId: string): { topic: string; partition: number }[] {
+    const committed = [...this.offsets.offsetsOf(groupId)].map(({ topic, partition }) => ({
+      topic,
+      partition,
+    }));
+    const pendingOnly = this.#pending
+      .partitionsOf(groupId)
+      .filter(({ topic, partition }) => !this.offsets.get(groupId, topic, partition));
+    return [...committed, ...pendingOnly];
+  }
+
+  /** Deleting a group tombstones its offsets, those transactions have pending too (as Kafka). */
   async #deleteGroup(groupId: string): Promise<ErrorName | undefined> {
-    const offsets = [...this.offsets.offsetsOf(groupId)];
-    if (this.#consumer.groupType(groupId)) {
+    const offsets = this.#offsetPartitionsOf(groupId);
+    if (this.#share?.groupType(groupId)) {
+      const failed = await this.#share.deleteGroup(groupId);
+      if (failed) return failed.error;
+    } else if (this.#consumer.groupType(groupId)) {
       const failed = await this.#consumer.deleteGroup(groupId);
       if (failed) return failed.error;
       await this.#removeOffsets(groupId, offsets);
@@ -553,13 +788,20 @@ export class GroupCoordinator {
     for (const groupId of groupIds) {
       const base = this.#expirationBase(groupId);
       const all = [...this.offsets.offsetsOf(groupId)];
+      // An offset a transaction has pending a new value for waits for the transaction to end.
       const stale = base
         ? all.filter(
-            ({ topic, offset }) =>
-              !this.#isSubscribed(groupId, topic) && this.#isExpired(offset, base(offset), now),
+            ({ topic, partition, offset }) =>
+              !this.#isSubscribed(groupId, topic) &&
+              this.#isExpired(offset, base(offset), now) &&
+              !this.#pending.has(groupId, topic, partition),
           )
         : [];
-      const deleteGroup = this.#isEmptyGroup(groupId) && stale.length === all.length;
+      // A group with transactions still open stays, even without offsets.
+      const deleteGroup =
+        this.#isEmptyGroup(groupId) &&
+        stale.length === all.length &&
+        !this.#pending.hasOpenTransactions(groupId);
       if (stale.length === 0 && !deleteGroup) continue;
       if (deleteGroup) await this.#deleteGroup(groupId);
       else await this.#removeOffsets(groupId, stale);
@@ -579,13 +821,23 @@ export class GroupCoordinator {
 
   // ---- replay ----
 
-  #replay(record: CoordinatorRecord): void {
+  #replay(record: ReplayedRecord): void {
     switch (recordTypeOf(record.key)) {
       case RECORD_TYPE.legacyOffsetCommit:
       case RECORD_TYPE.offsetCommit: {
         const key = decodeOffsetCommitKey(record.key);
-        if (record.value === null) this.offsets.delete(key.group, key.topic, key.partition);
-        else this.offsets.set(key.group, key.topic, key.partition, decodeOffsetCommitValue(record.value));
+        if (record.value === null) {
+          this.offsets.delete(key.group, key.topic, key.partition);
+          this.#pending.delete(key.group, key.topic, key.partition);
+          return;
+        }
+        const offset = { ...decodeOffsetCommitValue(record.value), recordOffset: record.offset };
+        const { producer } = record;
+        if (!producer) this.offsets.set(key.group, key.topic, key.partition, offset);
+        else {
+          const pending = { groupId: key.group, topic: key.topic, partition: key.partition, offset };
+          this.#pending.add(producer.producerId, producer.producerEpoch, pending);
+        }
         return;
       }
       case RECORD_TYPE.groupMetadata: {
@@ -599,6 +851,7 @@ export class GroupCoordinator {
       }
       default:
         this.#consumer.replay(record.key, record.value);
+        this.#share?.replay(record.key, record.value);
     }
   }
 }

@@ -12,6 +12,11 @@ export interface CommittedOffset {
   commitTimestampMs: number;
   /** Only from OffsetCommit v2–4 with a retention time: the offset expires at this time. */
   expireTimestampMs?: number;
+  /**
+   * Where its record is in __consumer_offsets, once written: when a transaction commits, its offsets
+   * replace only those whose records are older than theirs (Kafka's rule for mixed commits).
+   */
+  recordOffset?: bigint;
 }
 
 /** Who sends an OffsetCommit, as the request identifies itself. */
@@ -21,6 +26,8 @@ export interface OffsetCommitIdentity {
   /** The classic generation id, or the consumer protocol's member epoch; -1 for a commit outside a group. */
   generationIdOrMemberEpoch: number;
   apiVersion: number;
+  /** TxnOffsetCommit: Kafka relaxes some checks (no member needed, commits during a rebalance). */
+  transactional?: boolean;
 }
 
 /** Who sends an OffsetFetch (v9+ carries the member; earlier versions send null and -1). */

@@ -1,120 +1,116 @@
-// The durable side of the group coordinator: the compacted internal topic __consumer_offsets, created on
-// first need with offsets.topic.num.partitions partitions. Each group's records go to the partition
-// Kafka would pick; one call appends one batch, so a commit of many partitions is stored atomically.
-// An append resolves once the log has the batch (fsynced when the log's flush policy says so, as for a
-// Produce with acks=all). On start every partition is read back in order.
+// The durable side of the group coordinator: the internal topic __consumer_offsets, created on first need
+// with offsets.topic.num.partitions partitions. Each group's records go to the partition Kafka would pick;
+// one call appends one batch, so a commit of many partitions is stored atomically. TxnOffsetCommit's
+// batches are transactional, written with the producer's id and epoch, and end with the marker the
+// transaction coordinator has written after them. On start every partition is read back in order,
+// markers included.
 import type { Logger } from 'pino';
-import { buildBatchSync, parseBatch, splitBatches } from '../../protocol/records/index.ts';
-import type { PartitionLog } from '../log/partition-log.ts';
+import { buildBatchSync, CONTROL_TYPE, parseControlKey } from '../../protocol/records/index.ts';
+import { InternalTopic, type InternalTopicHost } from '../internal-topic.ts';
 import type { TopicInfo } from '../metadata/topics.ts';
 import type { CoordinatorRecord } from './group.ts';
-import { offsetsPartitionFor } from './offsets-partition.ts';
 
 export const OFFSETS_TOPIC = '__consumer_offsets';
 
 /** What the offsets log needs of the broker (the Broker class provides it). */
-export interface OffsetsLogHost {
+export interface OffsetsLogHost extends InternalTopicHost {
   readonly settings: { offsetsTopicNumPartitions: number; offsetsTopicSegmentBytes: number };
-  readonly metadata: { topic(name: string): TopicInfo | undefined };
-  readonly partitions: { get(topic: string, partition: number): PartitionLog | undefined };
-  createTopic(name: string, partitions: number, configs: Record<string, string>): Promise<TopicInfo>;
+}
+
+/** The producer of a transactional batch. */
+export interface TxnProducer {
+  producerId: bigint;
+  producerEpoch: number;
+}
+
+/** A record read back at start: its place in the partition, and its producer when transactional. */
+export interface ReplayedRecord extends CoordinatorRecord {
+  offset: bigint;
+  /** Set for the records of a transactional batch: they count once its commit marker is read. */
+  producer?: TxnProducer;
+}
+
+/** What replay hands back, in log order: records, and the end markers of transactions. */
+export interface ReplayHandler {
+  record(record: ReplayedRecord): void;
+  marker(partition: number, producerId: bigint, commit: boolean): void;
 }
 
 /** Reads of the log during replay: large enough to take several batches per call. */
 const REPLAY_READ_BYTES = 1024 * 1024;
 
 export class OffsetsLog {
-  readonly #host: OffsetsLogHost;
-  readonly #logger: Logger;
-  #creating: Promise<TopicInfo> | null = null;
+  readonly #topic: InternalTopic;
 
   constructor(host: OffsetsLogHost, logger: Logger) {
-    this.#host = host;
-    this.#logger = logger;
-  }
-
-  /** Partitions of the topic: as created, or as it will be created. */
-  get partitionCount(): number {
-    return (
-      this.#host.metadata.topic(OFFSETS_TOPIC)?.partitions ?? this.#host.settings.offsetsTopicNumPartitions
+    this.#topic = new InternalTopic(
+      host,
+      {
+        name: OFFSETS_TOPIC,
+        partitions: () => host.settings.offsetsTopicNumPartitions,
+        configs: () => ({
+          'cleanup.policy': 'compact',
+          'segment.bytes': String(host.settings.offsetsTopicSegmentBytes),
+          'compression.type': 'producer',
+        }),
+        loadBufferBytes: () => REPLAY_READ_BYTES,
+      },
+      logger,
     );
   }
 
   partitionFor(groupId: string): number {
-    return offsetsPartitionFor(groupId, this.partitionCount);
+    return this.#topic.partitionFor(groupId);
   }
 
-  /** The topic, created (once, however many callers ask at the same time) when it does not exist. */
   ensureTopic(): Promise<TopicInfo> {
-    // While it is being created the topic is in the metadata before its logs are open: wait for both.
-    if (this.#creating) return this.#creating;
-    const existing = this.#host.metadata.topic(OFFSETS_TOPIC);
-    if (existing) return Promise.resolve(existing);
-    this.#creating ??= this.#host
-      .createTopic(OFFSETS_TOPIC, this.#host.settings.offsetsTopicNumPartitions, {
-        'cleanup.policy': 'compact',
-        'segment.bytes': String(this.#host.settings.offsetsTopicSegmentBytes),
-        'compression.type': 'producer',
-      })
-      .finally(() => {
-        this.#creating = null;
-      });
-    return this.#creating;
+    return this.#topic.ensureTopic();
   }
 
   /**
-   * Appends the records of one group as one batch. Callers' appends reach the log in call order, so
-   * later records of a key always win on replay and in compaction.
+   * Appends the records of one group as one batch (transactional when a producer is given, with
+   * sequence 0 as Kafka's coordinators write them); resolves with the offset of its first record, or -1
+   * when there was nothing to write. Callers' appends reach the log in call order, so later records of
+   * a key always win on replay and in compaction.
    */
-  async append(groupId: string, records: readonly CoordinatorRecord[], timestampMs: number): Promise<void> {
-    if (records.length === 0) return;
+  async append(
+    groupId: string,
+    records: readonly CoordinatorRecord[],
+    timestampMs: number,
+    producer?: TxnProducer,
+  ): Promise<bigint> {
+    if (records.length === 0) return -1n;
     const batch = buildBatchSync({
       records: records.map((r) => ({ key: r.key, value: r.value, timestamp: BigInt(timestampMs) })),
+      ...(producer && { ...producer, baseSequence: 0, transactional: true }),
     });
-    await this.ensureTopic();
-    const partition = this.partitionFor(groupId);
-    const log = this.#host.partitions.get(OFFSETS_TOPIC, partition);
-    if (!log) throw new Error(`${OFFSETS_TOPIC}-${partition} is not open`);
-    await log.append(batch);
+    return this.#topic.append(groupId, batch);
   }
 
-  /** Every record of every partition, partition by partition, in offset order. */
-  async replay(apply: (record: CoordinatorRecord) => void): Promise<number> {
-    const topic = this.#host.metadata.topic(OFFSETS_TOPIC);
-    if (!topic) return 0;
+  /** Every record of every partition, partition by partition, in offset order; resolves with their count. */
+  async replay(handler: ReplayHandler): Promise<number> {
     let count = 0;
-    for (let p = 0; p < topic.partitions; p++) {
-      const log = this.#host.partitions.get(OFFSETS_TOPIC, p);
-      if (log) count += await this.#replayPartition(log, p, apply);
-    }
-    return count;
-  }
-
-  async #replayPartition(
-    log: PartitionLog,
-    partition: number,
-    apply: (record: CoordinatorRecord) => void,
-  ): Promise<number> {
-    let next = log.logStartOffset;
-    let count = 0;
-    for (;;) {
-      const read = await log.read(next, REPLAY_READ_BYTES, { minOneBatch: true });
-      if ('error' in read) throw new Error(`${OFFSETS_TOPIC}-${partition}: offset ${next} is out of range`);
-      const split = splitBatches(read.records, { allowPartialTail: true });
-      if (!split.ok) throw new Error(`${OFFSETS_TOPIC}-${partition} at ${next}: ${split.error.message}`);
-      if (split.batches.length === 0) return count;
-      for (const bytes of split.batches) {
-        const batch = await parseBatch(bytes);
-        next = batch.header.baseOffset + BigInt(batch.header.lastOffsetDelta) + 1n;
-        // Transaction markers carry no group state.
-        if (batch.control) continue;
-        for (const record of batch.records) {
-          if (record.offset < log.logStartOffset || record.key === null) continue;
-          apply({ key: record.key, value: record.value });
-          count++;
+    await this.#topic.replay({
+      record(_partition, record, batch) {
+        const replayed: ReplayedRecord = { key: record.key, value: record.value, offset: record.offset };
+        if (batch.transactional) {
+          replayed.producer = {
+            producerId: batch.header.producerId,
+            producerEpoch: batch.header.producerEpoch,
+          };
         }
-      }
-      this.#logger.trace({ partition, next: next.toString() }, 'replayed offsets log');
-    }
+        handler.record(replayed);
+        count++;
+      },
+      control(partition, batch) {
+        // A marker the cleaner has emptied no longer ends anything.
+        const key = batch.records[0]?.key;
+        const type = key ? parseControlKey(key).type : undefined;
+        if (type === CONTROL_TYPE.commit || type === CONTROL_TYPE.abort) {
+          handler.marker(partition, batch.header.producerId, type === CONTROL_TYPE.commit);
+        }
+      },
+    });
+    return count;
   }
 }

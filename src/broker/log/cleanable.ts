@@ -18,7 +18,7 @@ export interface SegmentSummary {
 export interface CleanableLogView<S extends SegmentSummary> {
   logStartOffset: bigint;
   logEndOffset: bigint;
-  /** Offsets below it are committed: the high watermark (no transactions yet). */
+  /** Offsets below it are stable: no transaction that is still open starts before it (Kafka's LSO). */
   lastStableOffset: bigint;
   /** Oldest first; the last one is the active segment. */
   segments: readonly S[];

@@ -5,14 +5,25 @@
 //      in the dirty part, and tombstones past their horizon, go from there too) by segment.bytes;
 //   3. per group, filter every batch into a new segment written as `.cleaned`, seal it (indexes, fsync),
 //      and have the log swap it in for the group (see PartitionLog.replaceSegments).
+// Records of aborted transactions never enter the map and are dropped from the cleaned segments; markers
+// go once their transaction has no data left and their delete horizon passed (see aborted-data.ts and
+// filterMarker). Only offsets below the last stable offset are cleaned (cleanable.ts), so every
+// transaction met here has ended.
 // It returns the offset cleaned up to, which becomes the cleaner checkpoint. The work is done in chunks
 // with awaits in between (file reads, codecs), so request handling goes on; a log that starts closing
 // makes it stop at the next batch, leaving the log as it was (the current group's files are removed).
 import type { Logger } from 'pino';
-import { ATTR_CONTROL, OFFSET, readBatchHeader } from '../../protocol/records/batch-header.ts';
+import {
+  ATTR_CONTROL,
+  type BatchHeader,
+  OFFSET,
+  readBatchHeader,
+} from '../../protocol/records/batch-header.ts';
+import { type AbortedTxn, encodeAbortedTxns } from '../txn/aborted-index.ts';
+import { AbortedDataTracker } from './aborted-data.ts';
 import { lastOffsetOf, maxTimestampOf } from './batch-scan.ts';
 import { groupSegmentsBySize, type LogToClean } from './cleanable.ts';
-import { type FilterCounts, filterBatch, recordsSection } from './compaction-filter.ts';
+import { type FilterCounts, filterBatch, filterMarker, recordsSection } from './compaction-filter.ts';
 import { iterateBatches, scanBatches } from './file-scan.ts';
 import type { IoThrottle } from './io-throttle.ts';
 import type { KeyOffsetMap } from './offset-map.ts';
@@ -20,6 +31,7 @@ import type { PartitionLog } from './partition-log.ts';
 import { scanRecords } from './record-scan.ts';
 import type { Segment } from './segment.ts';
 import { CLEANED_SUFFIX } from './segment-files.ts';
+import { writtenBatchAt } from './written-batch.ts';
 
 /** Output is written to the cleaned segment in runs of about this many bytes. */
 const WRITE_RUN_BYTES = 256 * 1024;
@@ -99,8 +111,21 @@ export async function cleanLog(
     toClean.firstUncleanableOffset,
   );
   const filter = { map, nowMs: BigInt(nowMs), deleteRetentionMs: BigInt(log.config.deleteRetentionMs) };
+  const aborted = new AbortedDataTracker(
+    toRewrite.length > 0
+      ? log.abortedTxnEntries(toRewrite[0].baseOffset, toClean.firstUncleanableOffset)
+      : [],
+  );
   for (const group of groups) {
-    const rewrite = new GroupRewrite(log, tools, stats, producers, toClean.firstUncleanableOffset, filter);
+    const rewrite = new GroupRewrite(
+      log,
+      tools,
+      stats,
+      producers,
+      toClean.firstUncleanableOffset,
+      filter,
+      aborted,
+    );
     await rewrite.run(group.map((entry) => entry.segment));
     stats.groups++;
     stats.segmentsCleaned += group.length;
@@ -127,6 +152,7 @@ async function buildOffsetMap(
 ): Promise<void> {
   const { map } = tools;
   map.clear();
+  const aborted = new AbortedDataTracker(log.abortedTxnEntries(start, end));
   const segments = log.segments;
   const startNumber = Number(start);
   for (let i = 0; i < segments.length - 1; i++) {
@@ -146,7 +172,11 @@ async function buildOffsetMap(
         await tools.throttle.maybeThrottle(batch.size);
         const lastOffset = lastOffsetOf(batch.buf, batch.at);
         if (lastOffset < start) continue;
-        if (!(batch.buf.readInt16BE(batch.at + OFFSET.attributes) & ATTR_CONTROL)) {
+        const header = readBatchHeader(batch.buf, batch.at);
+        // Every batch goes past the tracker, markers included: they end the aborted transactions.
+        const control = (header.attributes & ATTR_CONTROL) !== 0;
+        if (control) aborted.onMarker(header, writtenBatchAt(batch.buf, batch.at, batch.size).marker);
+        else if (!aborted.isAborted(header)) {
           const baseOffset = Number(batch.buf.readBigInt64BE(batch.at));
           const data = await recordsSection(batch.buf.subarray(batch.at, batch.at + batch.size));
           let fits = true;
@@ -210,6 +240,9 @@ class GroupRewrite {
   readonly #producers: Map<bigint, bigint>;
   readonly #upperBound: bigint;
   readonly #filter: Parameters<typeof filterBatch>[1];
+  readonly #aborted: AbortedDataTracker;
+  /** The aborted-transaction index entries of the cleaned segment: aborts whose markers it keeps with data. */
+  readonly #keptAborts: AbortedTxn[] = [];
   #pending: Buffer[] = [];
   #pendingBytes = 0;
 
@@ -220,6 +253,7 @@ class GroupRewrite {
     producers: Map<bigint, bigint>,
     upperBound: bigint,
     filter: Parameters<typeof filterBatch>[1],
+    aborted: AbortedDataTracker,
   ) {
     this.#log = log;
     this.#tools = tools;
@@ -227,6 +261,7 @@ class GroupRewrite {
     this.#producers = producers;
     this.#upperBound = upperBound;
     this.#filter = filter;
+    this.#aborted = aborted;
   }
 
   async run(group: Segment[]): Promise<void> {
@@ -235,11 +270,13 @@ class GroupRewrite {
     try {
       for (const segment of group) await segment.use(() => this.#cleanInto(segment, cleaned));
       await this.#flush(cleaned);
+      await cleaned.writeTxnIndex(encodeAbortedTxns(this.#keptAborts));
       await cleaned.seal();
       // Kafka keeps the modification time of the newest segment replaced (retention falls back to it).
       await cleaned.setLastModified(await group[group.length - 1].lastModifiedMs());
       checkNotClosing(log, this.#tools);
-      if (!(await log.replaceSegments(cleaned, group))) throw new LogCleaningAbortedError(log.dir);
+      if (!(await log.replaceSegments(cleaned, group, this.#keptAborts)))
+        throw new LogCleaningAbortedError(log.dir);
     } catch (error) {
       // Once renamed past .cleaned the swap is committed: recovery, not this, deals with what is left.
       if (cleaned.fileSuffix === CLEANED_SUFFIX) await cleaned.destroy();
@@ -260,12 +297,24 @@ class GroupRewrite {
       const retainEmpty =
         (header.producerId >= 0n && this.#producers.get(header.producerId) === lastOffset) ||
         lastOffset + 1n === this.#upperBound;
-      const result = await filterBatch(bytes, this.#filter, retainEmpty, this.#stats);
+      const result =
+        header.attributes & ATTR_CONTROL
+          ? this.#filterMarker(bytes, header, retainEmpty)
+          : await filterBatch(bytes, this.#filter, retainEmpty, this.#stats, this.#aborted.isAborted(header));
       if (result.kind === 'removed') continue;
       // The batch's bytes are only valid until the next one is read: keep a copy.
       this.#push(result.kind === 'unchanged' ? Buffer.from(bytes) : result.batch);
       if (this.#pendingBytes >= WRITE_RUN_BYTES) await this.#flush(cleaned);
     }
+  }
+
+  #filterMarker(bytes: Buffer, header: BatchHeader, retainEmpty: boolean) {
+    const { canDiscard, keptAbort } = this.#aborted.onMarker(
+      header,
+      writtenBatchAt(bytes, 0, bytes.length).marker,
+    );
+    if (keptAbort) this.#keptAborts.push(keptAbort);
+    return filterMarker(bytes, this.#filter, canDiscard, retainEmpty);
   }
 
   #push(batch: Buffer): void {

@@ -12,7 +12,8 @@
 // timestamp deltas are rewritten against it. A batch keeping nothing is removed, unless the caller needs
 // it kept (an idempotent producer's last batch, the last batch of the cleaning round): it then stays as
 // an empty batch, its header only.
-// Control batches are kept as they are: without transactions there are no aborted ones to drop.
+// A batch of an aborted transaction (`aborted`) keeps none of its records: its data never counted.
+// Control batches (transaction markers) go through filterMarker instead.
 import { sizeOfVarint, sizeOfVarlong, writeVarint, writeVarlong } from '../../protocol/primitives/varint.ts';
 import { updateCrc } from '../../protocol/records/batch.ts';
 import {
@@ -59,16 +60,21 @@ const KEPT_FIELDS = 5;
 
 /**
  * Filters the batch that `batch` holds exactly. `retainEmpty` keeps the batch, empty, when none of its
- * records survives.
+ * records survives; `aborted` drops all its records (data of an aborted transaction).
  */
 export async function filterBatch(
   batch: Buffer,
   filter: CompactionFilter,
   retainEmpty: boolean,
   counts: FilterCounts,
+  aborted = false,
 ): Promise<FilteredBatch> {
   const header = readBatchHeader(batch, 0);
   if (header.attributes & ATTR_CONTROL) return UNCHANGED;
+  if (aborted) {
+    counts.recordsRead += header.recordCount;
+    return retainEmpty ? { kind: 'rewritten', batch: emptyBatch(header) } : REMOVED;
+  }
   const codec = compressionOf(header.attributes);
   const data = await recordsSection(batch);
   const horizon = header.attributes & ATTR_DELETE_HORIZON ? header.baseTimestamp : null;
@@ -118,6 +124,44 @@ export async function filterBatch(
     recordCount: retained,
   };
   return { kind: 'rewritten', batch: sealed(rebuilt, await compressed(codec, records)) };
+}
+
+/**
+ * What compaction does with a transaction marker (Kafka's LogCleaner with KIP-534): kept as it is while
+ * its transaction still has data in the log (`canDiscard` false); once none is left, the first cleaning
+ * gives it a delete horizon (now + delete.retention.ms, as the base timestamp, delete-horizon attribute
+ * set) and a cleaning after that horizon removes it, or leaves it empty when `retainEmpty`.
+ */
+export function filterMarker(
+  batch: Buffer,
+  filter: CompactionFilter,
+  canDiscard: boolean,
+  retainEmpty: boolean,
+): FilteredBatch {
+  if (!canDiscard) return UNCHANGED;
+  const header = readBatchHeader(batch, 0);
+  if (header.attributes & ATTR_DELETE_HORIZON) {
+    if (filter.nowMs < header.baseTimestamp) return UNCHANGED;
+    return retainEmpty ? { kind: 'rewritten', batch: emptyBatch(header) } : REMOVED;
+  }
+  // Control batches are never compressed: their records section is the batch body.
+  const data = batch.subarray(BATCH_HEADER_SIZE);
+  const kept: number[] = [];
+  scanRecords(data, header.recordCount, (record) => {
+    kept.push(
+      record.start,
+      record.end,
+      record.timestampDeltaStart,
+      record.timestampDeltaEnd,
+      record.timestampDelta,
+    );
+  });
+  const baseTimestamp = filter.nowMs + filter.deleteRetentionMs;
+  const records = keptRecords(data, kept, Number(header.baseTimestamp - baseTimestamp));
+  return {
+    kind: 'rewritten',
+    batch: sealed({ ...header, attributes: header.attributes | ATTR_DELETE_HORIZON, baseTimestamp }, records),
+  };
 }
 
 /**

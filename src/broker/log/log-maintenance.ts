@@ -274,7 +274,7 @@ function cleanableView(log: PartitionLog): CleanableLogView<Segment> {
   return {
     logStartOffset: log.logStartOffset,
     logEndOffset: log.logEndOffset,
-    lastStableOffset: log.highWatermark,
+    lastStableOffset: log.lastStableOffset,
     segments: log.segments,
     minCompactionLagMs: log.config.minCompactionLagMs,
     maxCompactionLagMs: log.config.maxCompactionLagMs,

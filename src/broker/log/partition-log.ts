@@ -1,7 +1,9 @@
 // The durable log of one partition (Kafka's UnifiedLog/LocalLog for a single node): a directory of
 // segments, appends that assign offsets and write the producer's batches as received, reads that serve
 // file bytes, timestamp lookups, flush policies with group commit, crash recovery on open, retention
-// (deleting old segments) and the swap of segments compacted by the cleaner.
+// (deleting old segments) and the swap of segments compacted by the cleaner. It also keeps the
+// partition's producer state (txn/producer-state.ts) in step with every batch written, with its
+// snapshots and aborted-transaction indexes (producer-state-files.ts), as Kafka's UnifiedLog does.
 //
 // Appends are queued and written by one writer loop, so they are applied in order; appends that queue
 // up while a write is in flight are written together with one writev. Readers only ever see bytes below
@@ -14,6 +16,8 @@
 import { rm } from 'node:fs/promises';
 import type { Logger } from 'pino';
 import { batchSize } from '../../protocol/records/batch-header.ts';
+import { type AbortedTxn, type AbortedTxnIndex, encodeAbortedTxns } from '../txn/aborted-index.ts';
+import type { AbortedTransaction, PartitionProducerState } from '../txn/producer-state.ts';
 import { lastOffsetOf, maxTimestampOf, type PreparedAppend, prepareAppend } from './batch-scan.ts';
 import { bigMax, bigMin } from './bigint-math.ts';
 import { readCleanerCheckpoint, writeCleanerCheckpoint } from './cleaner-checkpoint.ts';
@@ -28,6 +32,13 @@ import {
   resolveLogConfig,
 } from './log-config.ts';
 import { OffsetIndex } from './offset-index.ts';
+import {
+  deleteSnapshotsBelow,
+  type LoadedProducerState,
+  loadProducerState,
+  snapshotOf,
+  writeSnapshot,
+} from './producer-state-files.ts';
 import { firstRecordAtOrAfter, type TimestampAndOffset } from './record-timestamps.ts';
 import { loadLog, loadSegmentIndexes, writeCleanShutdownMarker, writeLogStartOffset } from './recovery.ts';
 import {
@@ -43,6 +54,7 @@ import { Segment } from './segment.ts';
 import { SWAP_SUFFIX } from './segment-files.ts';
 import { readSegmentBatches } from './segment-read.ts';
 import { TimeIndex } from './time-index.ts';
+import { writtenBatchAt } from './written-batch.ts';
 
 export type { CleanupPolicy, LogConfig } from './log-config.ts';
 export type { TimestampAndOffset } from './record-timestamps.ts';
@@ -141,6 +153,10 @@ export class PartitionLog {
   /** Serializes operations that change the segment list outside the writer (deletions, swaps, close). */
   #maintenance: Promise<unknown> = Promise.resolve();
   readonly #stats = { appends: 0, writes: 0, rolls: 0 };
+  /** The producers' state as of the log end (sequences, epochs, ongoing transactions). */
+  readonly #producerState: PartitionProducerState;
+  /** The aborted transactions, by the segment holding their markers (the .txnindex files). */
+  readonly #aborted: AbortedTxnIndex;
 
   private constructor(
     dir: string,
@@ -148,6 +164,7 @@ export class PartitionLog {
     logger: Logger,
     loaded: Awaited<ReturnType<typeof loadLog>>,
     cleanerCheckpoint: bigint | null,
+    producers: LoadedProducerState,
   ) {
     this.dir = dir;
     this.#config = config;
@@ -160,13 +177,42 @@ export class PartitionLog {
     this.#nextOffset = loaded.logEndOffset;
     this.#highWatermarkFloor = loaded.logEndOffset;
     this.#groupCommit = new GroupCommit(() => this.#syncRound(), loaded.logEndOffset);
+    this.#producerState = producers.state;
+    this.#aborted = producers.aborted;
   }
 
   /** Opens the log in `dir` (created if missing), recovering it if it was not closed cleanly. */
   static async open(dir: string, config: Partial<LogConfig>, logger: Logger): Promise<PartitionLog> {
     const resolved = resolveLogConfig(config);
     const loaded = await loadLog(dir, resolved, logger);
-    return new PartitionLog(dir, resolved, logger, loaded, await readCleanerCheckpoint(dir));
+    const producers = await loadProducerState(
+      dir,
+      loaded.segments,
+      loaded.logEndOffset,
+      loaded.trustedUpTo,
+      logger,
+    );
+    return new PartitionLog(dir, resolved, logger, loaded, await readCleanerCheckpoint(dir), producers);
+  }
+
+  /** The producers' state as of the log end; updated as batches are written. */
+  get producerState(): PartitionProducerState {
+    return this.#producerState;
+  }
+
+  /** The first offset of the earliest ongoing transaction, else the high watermark (Kafka's LSO). */
+  get lastStableOffset(): bigint {
+    return this.#producerState.lastStableOffset(this.highWatermark);
+  }
+
+  /** The aborted transactions with data in [fromOffset, toOffset), as Fetch at read_committed returns them. */
+  abortedTransactions(fromOffset: bigint, toOffset: bigint): AbortedTransaction[] {
+    return this.#aborted.collect(fromOffset, toOffset);
+  }
+
+  /** The aborted-transaction index entries with data in [fromOffset, toOffset), for the cleaner. */
+  abortedTxnEntries(fromOffset: bigint, toOffset: bigint): AbortedTxn[] {
+    return this.#aborted.entriesBetween(fromOffset, toOffset);
   }
 
   get logStartOffset(): bigint {
@@ -470,8 +516,9 @@ export class PartitionLog {
    * recovery completes the swap), retire the old segments (.deleted), give the cleaned one its final
    * names, then replace them in the segment list in one step. Returns false, changing nothing, when the
    * old segments are no longer all in the log (retention or DeleteRecords took some) or the log closes.
+   * `aborted` are the aborted-transaction index entries the cleaned segment keeps (its .txnindex).
    */
-  replaceSegments(cleaned: Segment, old: readonly Segment[]): Promise<boolean> {
+  replaceSegments(cleaned: Segment, old: readonly Segment[], aborted: AbortedTxn[] = []): Promise<boolean> {
     return this.#serialized(async () => {
       const at = this.#segments.indexOf(old[0]);
       const intact =
@@ -487,7 +534,11 @@ export class PartitionLog {
       // Rolls only ever add at the end, so the old segments are still where they were.
       const segments = this.#segments;
       this.#segments = [...segments.slice(0, at), cleaned, ...segments.slice(at + old.length)];
-      for (const segment of old) this.#unsynced.delete(segment);
+      for (const segment of old) {
+        this.#unsynced.delete(segment);
+        this.#aborted.set(segment.baseOffset, []);
+      }
+      this.#aborted.set(cleaned.baseOffset, aborted);
       this.#retired.scheduleRemoval(old, this.#config.fileDeleteDelayMs);
       return true;
     });
@@ -610,6 +661,7 @@ export class PartitionLog {
       for (let at = 0; at < buf.length; ) {
         const size = batchSize(buf, at);
         segment.indexBatch(buf, at, position + at, size, this.#config.indexIntervalBytes);
+        this.#applyToProducerState(segment, buf, at, size);
         at += size;
       }
       position += buf.length;
@@ -627,6 +679,23 @@ export class PartitionLog {
         logStartOffset: this.#logStartOffset,
       });
     }
+  }
+
+  /**
+   * Keeps the producer state in step with a batch just written; an abort marker that ends a transaction
+   * adds it to the aborted-transaction index of the segment it is written to.
+   */
+  #applyToProducerState(segment: Segment, buf: Buffer, at: number, size: number): void {
+    const completed = this.#producerState.apply(writtenBatchAt(buf, at, size));
+    if (!completed?.aborted) return;
+    const entry: AbortedTxn = {
+      producerId: completed.producerId,
+      firstOffset: completed.firstOffset,
+      lastOffset: completed.lastOffset,
+      lastStableOffset: this.#producerState.lastStableOffset(completed.lastOffset + 1n),
+    };
+    this.#aborted.add(segment.baseOffset, entry);
+    segment.appendTxnIndex(encodeAbortedTxns([entry]));
   }
 
   /**
@@ -648,7 +717,16 @@ export class PartitionLog {
       return;
     }
     this.#stats.rolls++;
-    const seal = previous.seal().then(
+    // The producer state as of the new segment's base offset (every batch before it is applied), so that
+    // recovery replays at most the segments after it; older snapshots than the last three segments' go.
+    const snapshot = snapshotOf(this.#producerState);
+    const oldestKept = this.#segments.at(-3)?.baseOffset ?? 0n;
+    const persisted = async () => {
+      await previous.seal();
+      await writeSnapshot(this.dir, baseOffset, snapshot);
+      await deleteSnapshotsBelow(this.dir, oldestKept);
+    };
+    const seal = persisted().then(
       () => {
         if (this.#pendingSeal === seal) this.#pendingSeal = null;
       },
@@ -773,8 +851,12 @@ export class PartitionLog {
     }
     // Filtered again: the writer may have rolled a new segment while the log start was written.
     this.#segments = this.#segments.filter((segment) => !gone.has(segment));
-    for (const segment of deletable) this.#unsynced.delete(segment);
+    for (const segment of deletable) {
+      this.#unsynced.delete(segment);
+      this.#aborted.set(segment.baseOffset, []);
+    }
     await this.#retired.markDeleted(deletable);
+    await deleteSnapshotsBelow(this.dir, this.#segments[0].baseOffset);
     this.#retired.scheduleRemoval(deletable, this.#config.fileDeleteDelayMs);
     await syncDir(this.dir);
     this.#logger.info(
@@ -874,7 +956,9 @@ export class PartitionLog {
       if (clean) {
         active.timeIndex.maybeAppend(active.maxTimestampSoFar, active.offsetOfMaxTimestampSoFar, true);
         await active.writeIndexFiles();
+        await active.syncTxnIndex();
         await Promise.all([...this.#unsynced, active].map((segment) => segment.datasync()));
+        await writeSnapshot(this.dir, this.#logEndOffset, snapshotOf(this.#producerState));
       }
       for (const segment of this.#segments) await segment.close();
       await this.#retired.removeAll();

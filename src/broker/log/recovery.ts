@@ -26,6 +26,11 @@ export interface LoadedLog {
   segments: Segment[];
   logEndOffset: bigint;
   logStartOffset: bigint;
+  /**
+   * Offsets below this were not touched by recovery, so producer state may come from a snapshot up to it:
+   * the log end after a clean shutdown, else the base offset of the first segment recovery validated.
+   */
+  trustedUpTo: bigint;
 }
 
 interface CleanShutdownMarker {
@@ -54,18 +59,20 @@ export async function loadLog(dir: string, config: ResolvedLogConfig, logger: Lo
     segments.push(await Segment.create(dir, start, config.clock()));
     segments[0].resetIndexes(...newIndexes(start, config));
     await syncDir(dir);
-    return { segments, logEndOffset: start, logStartOffset: start };
+    return { segments, logEndOffset: start, logStartOffset: start, trustedUpTo: start };
   }
 
   let logEndOffset = marker ? await loadCleanTail(segments.at(-1)!, marker, config, logger, dir) : null;
   const firstUnsynced = logEndOffset === null ? Math.max(0, segments.length - 2) : segments.length;
   let previousEnd: bigint | null = null;
+  let firstRecovered: bigint | null = null;
   for (let i = 0; i < segments.length; i++) {
     const segment = segments[i];
     if (i < firstUnsynced && segment.hadIndexFiles) {
       previousEnd = null;
       continue;
     }
+    firstRecovered ??= segment.baseOffset;
     const result = await recoverSegment(segment, previousEnd ?? segment.baseOffset, config, true);
     previousEnd = result.nextOffset;
     if (result.truncatedBytes > 0) {
@@ -102,7 +109,7 @@ export async function loadLog(dir: string, config: ResolvedLogConfig, logger: Lo
   const end = logEndOffset ?? segments.at(-1)!.baseOffset;
   const persistedStart = (await readLogStartOffset(dir)) ?? 0n;
   const logStartOffset = bigMin(bigMax(persistedStart, segments[0].baseOffset), end);
-  return { segments, logEndOffset: end, logStartOffset };
+  return { segments, logEndOffset: end, logStartOffset, trustedUpTo: firstRecovered ?? end };
 }
 
 async function ensureDir(dir: string): Promise<void> {
@@ -112,13 +119,15 @@ async function ensureDir(dir: string): Promise<void> {
 
 async function openSegments(
   dir: string,
-  found: { baseOffset: bigint; hasIndexes: boolean }[],
+  found: { baseOffset: bigint; hasIndexes: boolean; hasTxnIndex: boolean }[],
   config: ResolvedLogConfig,
   logger: Logger,
 ): Promise<Segment[]> {
   const segments: Segment[] = [];
-  for (const { baseOffset, hasIndexes } of found) {
-    segments.push(await Segment.open(dir, baseOffset, config.clock(), hasIndexes));
+  for (const { baseOffset, hasIndexes, hasTxnIndex } of found) {
+    const segment = await Segment.open(dir, baseOffset, config.clock(), hasIndexes);
+    segment.hasTxnIndex = hasTxnIndex;
+    segments.push(segment);
   }
   // An empty segment between the first and the last holds nothing and breaks no offset range: drop it.
   // An empty first segment is kept: compaction may have emptied it, and it still marks where the log

@@ -1,9 +1,14 @@
 // Names of the files in a partition directory, as Kafka lays them out: every segment is a set of files
-// named by its base offset zero-padded to 20 digits (00000000000000000000.log, .index, .timeindex).
+// named by its base offset zero-padded to 20 digits (00000000000000000000.log, .index, .timeindex, and
+// .txnindex when it holds abort markers); producer-state snapshots are named by their offset the same way.
 
 export const LOG_SUFFIX = '.log';
 export const INDEX_SUFFIX = '.index';
 export const TIME_INDEX_SUFFIX = '.timeindex';
+/** The aborted transactions whose markers are in the segment (Kafka's transaction index). */
+export const TXN_INDEX_SUFFIX = '.txnindex';
+/** A producer-state snapshot as of the offset in its name (Kafka's `<offset>.snapshot`). */
+export const SNAPSHOT_SUFFIX = '.snapshot';
 /** Written by a clean close so that the next open can skip recovery. */
 export const CLEAN_SHUTDOWN_FILE = '.clean_shutdown';
 /** The log start offset moved by DeleteRecords (Kafka keeps it in log-start-offset-checkpoint). */
@@ -22,9 +27,10 @@ export const SWAP_SUFFIX = '.swap';
 const LEFTOVER_SUFFIXES = [TMP_SUFFIX, DELETED_SUFFIX, CLEANED_SUFFIX];
 const OWN_FILES = [CLEAN_SHUTDOWN_FILE, LOG_START_OFFSET_FILE, CLEANER_CHECKPOINT_FILE];
 
-export type SegmentFileKind = 'log' | 'index' | 'timeindex';
+export type SegmentFileKind = 'log' | 'index' | 'timeindex' | 'txnindex';
 
-const SEGMENT_FILE = /^(\d{20})\.(log|index|timeindex)$/;
+const SEGMENT_FILE = /^(\d{20})\.(log|index|timeindex|txnindex)$/;
+const SNAPSHOT_FILE = /^(\d{20})\.snapshot$/;
 
 export function segmentFileName(baseOffset: bigint, suffix: string): string {
   return baseOffset.toString().padStart(20, '0') + suffix;
@@ -36,7 +42,13 @@ export function parseSegmentFileName(name: string): { baseOffset: bigint; kind: 
   return { baseOffset: BigInt(match[1]), kind: match[2] as SegmentFileKind };
 }
 
-/** A segment file committed by the cleaner: `<base>.log.swap`, `<base>.index.swap`, `<base>.timeindex.swap`. */
+/** The offset of a producer-state snapshot file, or null for any other name. */
+export function parseSnapshotFileName(name: string): bigint | null {
+  const match = SNAPSHOT_FILE.exec(name);
+  return match ? BigInt(match[1]) : null;
+}
+
+/** A segment file committed by the cleaner: `<base>.log.swap`, `<base>.index.swap`, `<base>.timeindex.swap`, `<base>.txnindex.swap`. */
 export function parseSwapFileName(name: string): { baseOffset: bigint; kind: SegmentFileKind } | null {
   return name.endsWith(SWAP_SUFFIX) ? parseSegmentFileName(name.slice(0, -SWAP_SUFFIX.length)) : null;
 }
@@ -51,7 +63,9 @@ function isLeftoverFile(name: string): boolean {
   let stem = name.slice(0, -suffix.length);
   if (isLeftoverFile(stem)) return true;
   if (stem.endsWith(SWAP_SUFFIX)) stem = stem.slice(0, -SWAP_SUFFIX.length);
-  return parseSegmentFileName(stem) !== null || OWN_FILES.includes(stem);
+  return (
+    parseSegmentFileName(stem) !== null || parseSnapshotFileName(stem) !== null || OWN_FILES.includes(stem)
+  );
 }
 
 /**
@@ -62,7 +76,7 @@ function isLeftoverFile(name: string): boolean {
  * are garbage.
  */
 export function classifyPartitionFiles(names: readonly string[]): {
-  segments: { baseOffset: bigint; hasIndexes: boolean }[];
+  segments: { baseOffset: bigint; hasIndexes: boolean; hasTxnIndex: boolean }[];
   garbage: string[];
 } {
   const kinds = new Map<bigint, Set<SegmentFileKind>>();
@@ -81,13 +95,18 @@ export function classifyPartitionFiles(names: readonly string[]): {
     }
     set.add(parsed.kind);
   }
-  const segments: { baseOffset: bigint; hasIndexes: boolean }[] = [];
+  const segments: { baseOffset: bigint; hasIndexes: boolean; hasTxnIndex: boolean }[] = [];
   for (const [baseOffset, set] of kinds) {
     if (set.has('log')) {
-      segments.push({ baseOffset, hasIndexes: set.has('index') && set.has('timeindex') });
+      segments.push({
+        baseOffset,
+        hasIndexes: set.has('index') && set.has('timeindex'),
+        hasTxnIndex: set.has('txnindex'),
+      });
     } else {
       if (set.has('index')) garbage.push(segmentFileName(baseOffset, INDEX_SUFFIX));
       if (set.has('timeindex')) garbage.push(segmentFileName(baseOffset, TIME_INDEX_SUFFIX));
+      if (set.has('txnindex')) garbage.push(segmentFileName(baseOffset, TXN_INDEX_SUFFIX));
     }
   }
   segments.sort((a, b) => (a.baseOffset < b.baseOffset ? -1 : a.baseOffset > b.baseOffset ? 1 : 0));

@@ -1,7 +1,7 @@
 // One segment of a partition log: its .log file handle and the in-memory state Kafka's LogSegment keeps
 // (size, indexes, largest timestamp, roll timestamp). Appends, recovery and lookups are driven from
 // partition-log.ts and recovery.ts; this class owns the file I/O and the per-batch bookkeeping.
-import { writeSync, writevSync } from 'node:fs';
+import { appendFileSync, writeSync, writevSync } from 'node:fs';
 import type { FileHandle } from 'node:fs/promises';
 import { open, rename, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -15,6 +15,7 @@ import {
   LOG_SUFFIX,
   segmentFileName,
   TIME_INDEX_SUFFIX,
+  TXN_INDEX_SUFFIX,
 } from './segment-files.ts';
 import type { TimeIndex } from './time-index.ts';
 
@@ -38,6 +39,10 @@ export class Segment {
   /** Set once the indexes are in memory; loading is lazy for segments that are not active. */
   indexes: { offset: OffsetIndex; time: TimeIndex } | null = null;
   indexLoad: Promise<void> | null = null;
+  /** Whether the .txnindex file exists (it is created by the first abort marker of the segment). */
+  hasTxnIndex = false;
+  /** Entries were appended to the .txnindex since it was last fsynced. */
+  #txnIndexUnsynced = false;
 
   readonly #handle: FileHandle;
   #users = 0;
@@ -112,6 +117,10 @@ export class Segment {
     return this.#path(TIME_INDEX_SUFFIX);
   }
 
+  get txnIndexPath(): string {
+    return this.#path(TXN_INDEX_SUFFIX);
+  }
+
   #path(kind: string): string {
     return join(this.#dir, segmentFileName(this.baseOffset, kind) + this.#suffix);
   }
@@ -122,15 +131,49 @@ export class Segment {
    * was never written is skipped. The open handle follows the file, so readers are not disturbed.
    */
   async changeFileSuffix(suffix: string): Promise<void> {
-    const from = [this.indexPath, this.timeIndexPath, this.logPath];
+    const from = [this.indexPath, this.timeIndexPath, this.txnIndexPath, this.logPath];
     this.#suffix = suffix;
-    const to = [this.indexPath, this.timeIndexPath, this.logPath];
+    const to = [this.indexPath, this.timeIndexPath, this.txnIndexPath, this.logPath];
     for (let i = 0; i < from.length; i++) {
       try {
         await rename(from[i], to[i]);
       } catch (error) {
-        if (i === 2 || (error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+        if (i === from.length - 1 || (error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
       }
+    }
+  }
+
+  /**
+   * Appends entries to the .txnindex (synchronously, on the writer's path like the log data; abort
+   * markers are rare). Made durable by seal; recovery rebuilds what a crash lost.
+   */
+  appendTxnIndex(entries: Buffer): void {
+    appendFileSync(this.txnIndexPath, entries);
+    this.hasTxnIndex = true;
+    this.#txnIndexUnsynced = true;
+  }
+
+  /** Replaces the .txnindex with `entries` (none: removes it), durably. */
+  async writeTxnIndex(entries: Buffer): Promise<void> {
+    if (entries.length === 0) {
+      await unlinkIfPresent(this.txnIndexPath);
+      this.hasTxnIndex = false;
+    } else {
+      await replaceFile(this.txnIndexPath, entries);
+      this.hasTxnIndex = true;
+    }
+    this.#txnIndexUnsynced = false;
+  }
+
+  /** Fsyncs the .txnindex if entries were appended since. */
+  async syncTxnIndex(): Promise<void> {
+    if (!this.#txnIndexUnsynced) return;
+    this.#txnIndexUnsynced = false;
+    const handle = await open(this.txnIndexPath, 'r');
+    try {
+      await handle.sync();
+    } finally {
+      await handle.close();
     }
   }
 
@@ -266,6 +309,7 @@ export class Segment {
     await this.use(async () => {
       this.timeIndex.maybeAppend(this.maxTimestampSoFar, this.offsetOfMaxTimestampSoFar, true);
       await this.writeIndexFiles();
+      await this.syncTxnIndex();
       await this.datasync();
     });
   }
@@ -281,7 +325,9 @@ export class Segment {
   async destroy(): Promise<void> {
     await this.close();
     await Promise.all(
-      [this.logPath, this.indexPath, this.timeIndexPath].map((path) => unlinkIfPresent(path)),
+      [this.logPath, this.indexPath, this.timeIndexPath, this.txnIndexPath].map((path) =>
+        unlinkIfPresent(path),
+      ),
     );
   }
 

@@ -79,6 +79,16 @@ export class MetadataStore {
     return { ...this.image.brokerConfigs.get(resource) };
   }
 
+  /** The config overrides of a group (the GROUP config resource); empty when none. */
+  groupConfigs(groupId: string): Record<string, string> {
+    return { ...this.image.groupConfigs.get(groupId) };
+  }
+
+  /** Replaces the whole set of config overrides of a group (empty: back to the broker defaults). */
+  async setGroupConfigs(groupId: string, configs: Record<string, string>): Promise<void> {
+    await this.record({ type: 'group-configs', group: groupId, configs });
+  }
+
   /** Replaces the whole set of dynamic configs of a broker resource. */
   async setBrokerConfigs(resource: string, configs: Record<string, string>): Promise<void> {
     await this.record({ type: 'broker-configs', resource, configs });
@@ -99,7 +109,7 @@ export class MetadataStore {
   private async record(record: MetadataRecord): Promise<void> {
     this.image.apply(record);
     await this.file.append(record);
-    const live = this.image.byName.size + this.image.brokerConfigs.size;
+    const live = this.image.byName.size + this.image.brokerConfigs.size + this.image.groupConfigs.size;
     if (this.file.recordCount > live + COMPACT_SLACK) await this.compact();
   }
 

@@ -18,7 +18,9 @@ export type MetadataRecord =
   | { type: 'delete'; name: string }
   | { type: 'producer-ids'; next: string }
   /** The whole set of dynamic configs of a broker resource: '' is the cluster default, else a node id. */
-  | { type: 'broker-configs'; resource: string; configs: Record<string, string> };
+  | { type: 'broker-configs'; resource: string; configs: Record<string, string> }
+  /** The whole set of configs of a group (the GROUP config resource); an empty set removes it. */
+  | { type: 'group-configs'; group: string; configs: Record<string, string> };
 
 export const MAX_TOPIC_NAME_LENGTH = 249;
 const LEGAL_TOPIC_NAME = /^[a-zA-Z0-9._-]+$/;
@@ -54,6 +56,8 @@ export class TopicImage {
   private readonly byCollisionKey = new Map<string, string>();
   /** Dynamic broker configs by resource name ('' = cluster default), as AlterConfigs stored them. */
   readonly brokerConfigs = new Map<string, Record<string, string>>();
+  /** Group config overrides by group id, as AlterConfigs stored them. */
+  readonly groupConfigs = new Map<string, Record<string, string>>();
   nextProducerId = 0n;
 
   apply(record: MetadataRecord): void {
@@ -89,6 +93,10 @@ export class TopicImage {
       case 'broker-configs':
         this.brokerConfigs.set(record.resource, { ...record.configs });
         break;
+      case 'group-configs':
+        if (Object.keys(record.configs).length === 0) this.groupConfigs.delete(record.group);
+        else this.groupConfigs.set(record.group, { ...record.configs });
+        break;
     }
   }
 
@@ -110,6 +118,7 @@ export class TopicImage {
     for (const [resource, configs] of this.brokerConfigs) {
       records.push({ type: 'broker-configs', resource, configs });
     }
+    for (const [group, configs] of this.groupConfigs) records.push({ type: 'group-configs', group, configs });
     records.push({ type: 'producer-ids', next: this.nextProducerId.toString() });
     return records;
   }

@@ -33,6 +33,8 @@ const noConsumerGroups: ConsumerGroups = {
 export interface CoordinatorUnderTest {
   coordinator: GroupCoordinator;
   timers: ManualTimers;
+  /** A partition of __consumer_offsets (tests append transaction markers there, as the broker does). */
+  offsetsLog(partition: number): PartitionLog | undefined;
   /** Stops the coordinator and closes its logs (the dir stays). */
   close(): Promise<void>;
 }
@@ -80,6 +82,7 @@ export async function openCoordinator(
   return {
     coordinator,
     timers,
+    offsetsLog: (partition) => logs.get(`${OFFSETS_TOPIC}-${partition}`),
     async close() {
       await coordinator.stop();
       await Promise.all([...logs.values()].map((log) => log.close()));

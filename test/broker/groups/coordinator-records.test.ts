@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { coordinatorPartitionFor, javaStringHashCode } from '../../../src/broker/coordinator-partition.ts';
 import { recordTypeOf } from '../../../src/broker/groups/coordinator-record-format.ts';
 import {
   decodeGroupMetadataKey,
@@ -13,7 +14,6 @@ import {
   RECORD_TYPE,
   type StoredGroupMetadata,
 } from '../../../src/broker/groups/coordinator-records.ts';
-import { javaStringHashCode, offsetsPartitionFor } from '../../../src/broker/groups/offsets-partition.ts';
 
 describe('__consumer_offsets records', () => {
   it('writes an offset commit key as Kafka does: type 1, group, topic, partition', () => {
@@ -105,8 +105,8 @@ describe('__consumer_offsets records', () => {
     assert.equal(javaStringHashCode(''), 0);
     // Java's famous string whose hash is Integer.MIN_VALUE: Kafka's Utils.abs maps it to 0.
     assert.equal(javaStringHashCode('polygenelubricants'), -2147483648);
-    assert.equal(offsetsPartitionFor('polygenelubricants', 50), 0);
-    assert.equal(offsetsPartitionFor('hello', 50), 99162322 % 50);
-    assert.equal(offsetsPartitionFor('groupé', 7), Math.abs(javaStringHashCode('groupé')) % 7);
+    assert.equal(coordinatorPartitionFor('polygenelubricants', 50), 0);
+    assert.equal(coordinatorPartitionFor('hello', 50), 99162322 % 50);
+    assert.equal(coordinatorPartitionFor('groupé', 7), Math.abs(javaStringHashCode('groupé')) % 7);
   });
 });

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { coordinatorPartitionFor } from '../../../src/broker/coordinator-partition.ts';
 import { recordTypeOf } from '../../../src/broker/groups/coordinator-record-format.ts';
 import {
   decodeGroupMetadataValue,
@@ -7,7 +8,6 @@ import {
   decodeOffsetCommitValue,
   RECORD_TYPE,
 } from '../../../src/broker/groups/coordinator-records.ts';
-import { offsetsPartitionFor } from '../../../src/broker/groups/offsets-partition.ts';
 import type { Message } from '../../../src/protocol/codec.ts';
 import { API_KEYS } from '../../../src/protocol/schema/messages.generated.ts';
 import {
@@ -76,7 +76,7 @@ describe('group persistence across a restart', () => {
     // An acknowledged commit is on disk (durable mode: fsynced before the answer).
     const log = broker!.broker.partitions.get(
       '__consumer_offsets',
-      offsetsPartitionFor('stable', PARTITIONS),
+      coordinatorPartitionFor('stable', PARTITIONS),
     )!;
     assert.ok(log.stats.fsyncs > 0);
     await c.request(API_KEYS.OffsetCommit, 9, commitBody('simple', -1, '', { t: [3n] }));
@@ -116,7 +116,7 @@ describe('group persistence across a restart', () => {
     const { batches } = await fetchAllBatches(
       c,
       '__consumer_offsets',
-      offsetsPartitionFor('stable', PARTITIONS),
+      coordinatorPartitionFor('stable', PARTITIONS),
     );
     const records = batches.flatMap((b) => b.records);
     const offsetRecords = records.filter((r) => recordTypeOf(r.key!) === RECORD_TYPE.offsetCommit);

@@ -2,13 +2,13 @@
 // retention.ms go with their segment, the active one included (rolled first), and the log start
 // offset, ListOffsets earliest and a Fetch from a deleted offset agree with Kafka's.
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { it } from 'node:test';
 import type { Message } from '../../../src/protocol/codec.ts';
 import { buildBatchSync } from '../../../src/protocol/records/batch.ts';
 import { API_KEYS } from '../../../src/protocol/schema/messages.generated.ts';
-import { requireInCI } from '../../support/external-tools.ts';
+import { describeDifferential } from '../../support/differential-suite.ts';
 import { createTopic, type RawClient, withRawClient } from '../../support/raw-client.ts';
-import { type BrokerPair, compareOn, pairMissing, startPair } from '../../support/targets.ts';
+import { compareOn } from '../../support/targets.ts';
 
 const OVERRIDES = { 'log.retention.check.interval.ms': '300', 'log.initial.task.delay.ms': '0' };
 const OFFSET_OUT_OF_RANGE = 1;
@@ -63,15 +63,7 @@ async function eventually(condition: () => Promise<boolean>, timeoutMs: number, 
   }
 }
 
-describe('differential: retention', { skip: requireInCI(pairMissing()) }, () => {
-  let pair: BrokerPair;
-  before(async () => {
-    pair = await startPair({ overrides: OVERRIDES });
-  });
-  after(async () => {
-    await pair?.stop();
-  });
-
+describeDifferential('retention', { overrides: OVERRIDES }, (pair) => {
   it('expired records go with their (active) segment; the log starts after them', async () => {
     const { reference } = await compareOn(pair, {
       name: 'retention-ms',

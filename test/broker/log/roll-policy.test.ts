@@ -42,6 +42,10 @@ test('partition files: segments sorted with their index status, leftovers and or
     segmentFileName(0n, '.index'),
     segmentFileName(0n, '.log'),
     segmentFileName(300n, '.index'),
+    segmentFileName(200n, '.txnindex'),
+    segmentFileName(300n, '.txnindex'),
+    segmentFileName(200n, '.snapshot'),
+    `${segmentFileName(300n, '.snapshot')}.tmp`,
     `${segmentFileName(200n, '.index')}.tmp`,
     'log-start-offset.tmp',
     'leader-epoch-checkpoint',
@@ -49,12 +53,14 @@ test('partition files: segments sorted with their index status, leftovers and or
   ];
   const { segments, garbage } = classifyPartitionFiles(names);
   assert.deepEqual(segments, [
-    { baseOffset: 0n, hasIndexes: true },
-    { baseOffset: 200n, hasIndexes: false },
+    { baseOffset: 0n, hasIndexes: true, hasTxnIndex: false },
+    { baseOffset: 200n, hasIndexes: false, hasTxnIndex: true },
   ]);
   assert.deepEqual(garbage.sort(), [
     '00000000000000000200.index.tmp',
     '00000000000000000300.index',
+    '00000000000000000300.snapshot.tmp',
+    '00000000000000000300.txnindex',
     'log-start-offset.tmp',
   ]);
   assert.equal(segmentFileName(12345678901234567890n, '.log'), '12345678901234567890.log');

@@ -104,8 +104,9 @@ describe('@platformatic/kafka', () => {
     headers: fc.array(fc.tuple(fc.string({ maxLength: 8 }), fc.uint8Array({ maxLength: 8 })), {
       maxLength: 3,
     }),
-    // Within ±2^30 ms of each other: @platformatic/kafka 2.x writes timestamp deltas of 2^31 or more wrongly.
-    timestamp: fc.bigInt({ min: 1700000000000n - 2n ** 30n, max: 1700000000000n + 2n ** 30n }),
+    // Any two less than 2^31 ms apart (each within 2^29 of one instant): @platformatic/kafka 2.x writes
+    // timestamp deltas of 2^31 or more wrongly.
+    timestamp: fc.bigInt({ min: 1700000000000n - 2n ** 29n, max: 1700000000000n + 2n ** 29n }),
   });
 
   for (const [compression, name] of CODEC_NAMES.entries()) {

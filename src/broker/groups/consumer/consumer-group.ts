@@ -1,18 +1,17 @@
-// One consumer group's state: its epochs, members, target assignment and who holds which partition.
-// It changes only by applying records (replay), live and at start-up alike. Session and rebalance
-// deadlines are kept here too, but not in records: they are re-armed when the group is loaded. It also
-// answers, as Kafka's ConsumerGroup does, whether its members may commit and fetch offsets.
+// One consumer group's state: its epochs, members, target assignment and who holds which partition,
+// changed only by applying records (../server-group.ts), with its session and rebalance deadlines. It
+// also answers, as Kafka's ConsumerGroup does, whether its members may commit and fetch offsets.
+import { earliestDeadline, ServerGroup } from '../server-group.ts';
 import { type GroupError, groupError } from './group-error.ts';
 import {
   type ConsumerGroupMember,
   INITIAL_ASSIGNMENT_STATE,
   isReconciledTo,
   type MemberAssignmentState,
+  type MemberSubscription,
   newMember,
 } from './member.ts';
-import type { ConsumerGroupRecord } from './records.ts';
 import { subscribedTopics, type TopicCatalog } from './subscriptions.ts';
-import { NO_PARTITIONS, type TopicPartitions } from './topic-partitions.ts';
 
 /** Kafka's ConsumerGroupState names, as ListGroups and ConsumerGroupDescribe report them. */
 export type ConsumerGroupState = 'Empty' | 'Assigning' | 'Reconciling' | 'Stable';
@@ -31,25 +30,20 @@ export interface OffsetCommitter {
   transactional: boolean;
 }
 
-export class ConsumerGroup {
-  readonly groupId: string;
+export class ConsumerGroup extends ServerGroup<
+  ConsumerGroupMember,
+  MemberSubscription,
+  MemberAssignmentState
+> {
   private readonly catalog: TopicCatalog;
-  /** Kafka 4.3 starts a group at epoch 1, so that its first member gets epoch 2. */
-  groupEpoch = 1;
-  metadataHash = 0n;
-  assignmentEpoch = 0;
-  /** Set once the group's epoch record is tombstoned (DeleteGroups): the coordinator forgets it. */
-  deleted = false;
-  readonly members = new Map<string, ConsumerGroupMember>();
-  private readonly targets = new Map<string, TopicPartitions>();
   /** Per topic id and partition, the epoch of the member holding it (assigned or pending revocation). */
   private readonly partitionEpochs = new Map<string, Map<number, number>>();
   private readonly staticMembers = new Map<string, string>();
-  readonly sessionDeadlines = new Map<string, number>();
   readonly rebalanceDeadlines = new Map<string, RebalanceDeadline>();
 
   constructor(groupId: string, catalog: TopicCatalog) {
-    this.groupId = groupId;
+    // Kafka 4.3 starts a group at epoch 1, so that its first member gets epoch 2.
+    super(groupId, 1);
     this.catalog = catalog;
   }
 
@@ -65,10 +59,6 @@ export class ConsumerGroup {
   /** The member id of the static member with this instance id. */
   staticMemberId(instanceId: string): string | undefined {
     return this.staticMembers.get(instanceId);
-  }
-
-  target(memberId: string): TopicPartitions {
-    return this.targets.get(memberId) ?? NO_PARTITIONS;
   }
 
   /** The epoch of the member holding a partition, or -1 when no member holds it. */
@@ -94,15 +84,9 @@ export class ConsumerGroup {
   }
 
   /** The earliest session or rebalance deadline, if any member has one. */
-  nextDeadline(): number | undefined {
-    let next: number | undefined;
-    for (const at of this.sessionDeadlines.values()) if (next === undefined || at < next) next = at;
-    for (const { at } of this.rebalanceDeadlines.values()) if (next === undefined || at < next) next = at;
-    return next;
-  }
-
-  isEmpty(): boolean {
-    return this.members.size === 0;
+  override nextDeadline(): number | undefined {
+    const rebalances = [...this.rebalanceDeadlines.values()].map(({ at }) => at);
+    return earliestDeadline([...this.sessionDeadlines.values(), ...rebalances]);
   }
 
   /** Whether a member subscribes to the topic, by name or through its regex. */
@@ -136,54 +120,29 @@ export class ConsumerGroup {
     return staleEpoch(memberEpoch, member.memberEpoch);
   }
 
-  unknownMember(memberId: string | null): GroupError {
-    return groupError('UNKNOWN_MEMBER_ID', `Member ${memberId} is not a member of group ${this.groupId}.`);
-  }
-
   // --- Records ---------------------------------------------------------------------------------------
 
-  replay(record: ConsumerGroupRecord): void {
-    switch (record.kind) {
-      case 'group-epoch':
-        if (record.value) {
-          this.groupEpoch = record.value.epoch;
-          this.metadataHash = record.value.metadataHash;
-        } else {
-          this.deleted = true;
-        }
-        return;
-      case 'member': {
-        const existing = this.members.get(record.memberId);
-        if (existing?.instanceId) this.staticMembers.delete(existing.instanceId);
-        if (!record.value) {
-          if (existing) this.releasePartitions(existing);
-          this.members.delete(record.memberId);
-          this.sessionDeadlines.delete(record.memberId);
-          this.rebalanceDeadlines.delete(record.memberId);
-          return;
-        }
-        const member = { ...(existing ?? newMember(record.memberId)), ...record.value };
-        this.members.set(record.memberId, member);
-        if (member.instanceId) this.staticMembers.set(member.instanceId, member.memberId);
-        return;
-      }
-      case 'target-epoch':
-        this.assignmentEpoch = record.value?.assignmentEpoch ?? 0;
-        return;
-      case 'target-member':
-        if (record.value) this.targets.set(record.memberId, record.value);
-        else this.targets.delete(record.memberId);
-        return;
-      case 'current-assignment': {
-        const existing = this.members.get(record.memberId) ?? newMember(record.memberId);
-        this.releasePartitions(existing);
-        const state: MemberAssignmentState = record.value ?? INITIAL_ASSIGNMENT_STATE;
-        const member = { ...existing, ...state };
-        this.members.set(record.memberId, member);
-        this.holdPartitions(member);
-        return;
-      }
+  protected replayMember(memberId: string, subscription: MemberSubscription | null): void {
+    const existing = this.members.get(memberId);
+    if (existing?.instanceId) this.staticMembers.delete(existing.instanceId);
+    if (!subscription) {
+      if (existing) this.releasePartitions(existing);
+      this.members.delete(memberId);
+      this.sessionDeadlines.delete(memberId);
+      this.rebalanceDeadlines.delete(memberId);
+      return;
     }
+    const member = { ...(existing ?? newMember(memberId)), ...subscription };
+    this.members.set(memberId, member);
+    if (member.instanceId) this.staticMembers.set(member.instanceId, member.memberId);
+  }
+
+  protected replayAssignment(memberId: string, assignment: MemberAssignmentState | null): void {
+    const existing = this.members.get(memberId) ?? newMember(memberId);
+    this.releasePartitions(existing);
+    const member = { ...existing, ...(assignment ?? INITIAL_ASSIGNMENT_STATE) };
+    this.members.set(memberId, member);
+    this.holdPartitions(member);
   }
 
   private releasePartitions(member: ConsumerGroupMember): void {

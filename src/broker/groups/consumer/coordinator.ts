@@ -9,18 +9,24 @@ import { randomBytes } from 'node:crypto';
 import type { Logger } from 'pino';
 import { ERRORS } from '../../../protocol/errors.ts';
 import type { BrokerConfig } from '../../config/broker-config.ts';
-import { ALL_GROUP_OPERATIONS, type CoordinatorRecord } from '../group.ts';
+import type { CoordinatorRecord } from '../group.ts';
+import { describeGroups, undescribedGroup } from '../group-description.ts';
+import { ServerGroupStore } from '../server-group-store.ts';
 import { type ConsumerGroupConfig, consumerGroupConfig } from './config.ts';
 import { ConsumerGroup, type ConsumerGroupState, type OffsetCommitter } from './consumer-group.ts';
-import { AUTHORIZED_OPERATIONS_OMITTED, type DescribedGroup, describeConsumerGroup } from './describe.ts';
+import { type DescribedGroup, describeConsumerGroup } from './describe.ts';
 import { expireMembers, type LeaveResponse, leaveGroup } from './fencing.ts';
 import { GroupChanges, type OperationContext } from './group-changes.ts';
 import { type GroupError, groupError, isGroupError } from './group-error.ts';
 import { type HeartbeatResponse, heartbeat } from './heartbeat.ts';
 import { type HeartbeatRequest, invalidHeartbeat, invalidRegex } from './heartbeat-request.ts';
-import { LEAVE_GROUP_MEMBER_EPOCH, LEAVE_GROUP_STATIC_MEMBER_EPOCH } from './member.ts';
+import {
+  LEAVE_GROUP_MEMBER_EPOCH,
+  LEAVE_GROUP_STATIC_MEMBER_EPOCH,
+  type MemberAssignmentState,
+  type MemberSubscription,
+} from './member.ts';
 import { decodeConsumerGroupRecord, encodeConsumerGroupRecord } from './record-codec.ts';
-import type { ConsumerGroupRecord } from './records.ts';
 import type { TopicCatalog } from './subscriptions.ts';
 
 /** Where the groups' records are stored: the group's partition of __consumer_offsets. */
@@ -71,9 +77,7 @@ export class ConsumerGroupCoordinator {
   private readonly catalog: TopicCatalog;
   private readonly logger: Logger;
   private readonly now: () => number;
-  private readonly groups = new Map<string, ConsumerGroup>();
-  private readonly timers = new Map<string, NodeJS.Timeout>();
-  private persistence: ConsumerGroupPersistence | undefined;
+  private readonly groups: ServerGroupStore<MemberSubscription, MemberAssignmentState, ConsumerGroup>;
   private classicGroups: ClassicGroups | undefined;
 
   constructor(options: ConsumerGroupCoordinatorOptions) {
@@ -81,11 +85,18 @@ export class ConsumerGroupCoordinator {
     this.catalog = options.catalog;
     this.logger = options.logger;
     this.now = options.now ?? Date.now;
+    this.groups = new ServerGroupStore({
+      now: this.now,
+      create: (groupId) => new ConsumerGroup(groupId, this.catalog),
+      encode: encodeConsumerGroupRecord,
+      decode: decodeConsumerGroupRecord,
+      expire: (group) => this.expire(group),
+    });
   }
 
   /** The group coordinator connects its __consumer_offsets store and its classic groups. */
   connect(links: { persistence: ConsumerGroupPersistence; classicGroups: ClassicGroups }): void {
-    this.persistence = links.persistence;
+    this.groups.persistence = links.persistence;
     this.classicGroups = links.classicGroups;
   }
 
@@ -110,7 +121,7 @@ export class ConsumerGroupCoordinator {
     // A join that was refused leaves no group behind.
     if (changes.records.length > 0) this.groups.set(groupId, group);
     try {
-      await this.settle(changes);
+      await this.groups.settle(changes);
     } catch (err) {
       // The change holds in memory; the member retries, and its next heartbeat is stored.
       this.logger.warn({ err, groupId }, 'could not store consumer group records');
@@ -120,18 +131,18 @@ export class ConsumerGroupCoordinator {
   }
 
   describe(groupIds: readonly string[], includeAuthorizedOperations: boolean): DescribedGroup[] {
-    return groupIds.map((groupId) => {
-      if (!this.config.enabled) return missingGroup(groupId, ERRORS.UNSUPPORTED_VERSION.code, null);
-      if (!groupId) return missingGroup(groupId ?? '', ERRORS.INVALID_GROUP_ID.code, null);
-      const group = this.groups.get(groupId);
-      if (!group) {
-        const classic = (this.classicGroups?.classicGroupStatus(groupId) ?? 'none') !== 'none';
-        const message = classic ? `Group ${groupId} is not a consumer group.` : `Group ${groupId} not found.`;
-        return missingGroup(groupId, ERRORS.GROUP_ID_NOT_FOUND.code, message);
-      }
-      const operations = includeAuthorizedOperations ? ALL_GROUP_OPERATIONS : AUTHORIZED_OPERATIONS_OMITTED;
-      return describeConsumerGroup(group, this.catalog, this.config.assignors, operations);
-    });
+    if (!this.config.enabled) {
+      return groupIds.map((groupId) => undescribedGroup(groupId, ERRORS.UNSUPPORTED_VERSION.code, null));
+    }
+    const groups = {
+      type: 'consumer',
+      find: (groupId: string) => this.groups.get(groupId),
+      isOtherType: (groupId: string) =>
+        (this.classicGroups?.classicGroupStatus(groupId) ?? 'none') !== 'none',
+    };
+    return describeGroups(groupIds, includeAuthorizedOperations, groups, (group, operations) =>
+      describeConsumerGroup(group, this.catalog, this.config.assignors, operations),
+    );
   }
 
   // --- For the group coordinator ------------------------------------------------------------------------
@@ -168,18 +179,8 @@ export class ConsumerGroupCoordinator {
   }
 
   /** DeleteGroups: an Empty consumer group is deleted (its records tombstoned); its offsets are not ours. */
-  async deleteGroup(groupId: string): Promise<GroupError | undefined> {
-    const group = this.groups.get(groupId);
-    if (!group) return groupError('GROUP_ID_NOT_FOUND', `Group ${groupId} not found.`);
-    if (!group.isEmpty()) return groupError('NON_EMPTY_GROUP', 'The group is not empty.');
-    const changes = new GroupChanges(group);
-    changes.emit(
-      { kind: 'target-epoch', groupId, value: null },
-      { kind: 'group-epoch', groupId, value: null },
-    );
-    this.groups.delete(groupId);
-    await this.settle(changes);
-    return undefined;
+  deleteGroup(groupId: string): Promise<GroupError | undefined> {
+    return this.groups.deleteEmpty(groupId);
   }
 
   /** Whether a member subscribes to the topic (its committed offsets then stay). */
@@ -189,8 +190,7 @@ export class ConsumerGroupCoordinator {
 
   /** One __consumer_offsets record at start-up; records of other kinds are ignored. */
   replay(key: Buffer, value: Buffer | null): void {
-    const record = decodeConsumerGroupRecord(key, value);
-    if (record) this.apply(record);
+    this.groups.replay(key, value);
   }
 
   /** Every record replayed: sessions start now, as Kafka re-arms them when it loads groups. */
@@ -206,30 +206,19 @@ export class ConsumerGroupCoordinator {
           });
         }
       }
-      this.schedule(group);
+      this.groups.schedule(group);
     }
   }
 
   /** Cancels the timers (the broker is stopping). */
   stop(): void {
-    for (const timer of this.timers.values()) clearTimeout(timer);
-    this.timers.clear();
+    this.groups.stop();
   }
 
   // --- Internals -----------------------------------------------------------------------------------------
 
   private context(): OperationContext {
     return { now: this.now(), config: this.config, catalog: this.catalog };
-  }
-
-  private apply(record: ConsumerGroupRecord): void {
-    let group = this.groups.get(record.groupId);
-    if (!group) {
-      group = new ConsumerGroup(record.groupId, this.catalog);
-      this.groups.set(record.groupId, group);
-    }
-    group.replay(record);
-    if (group.deleted) this.groups.delete(record.groupId);
   }
 
   /**
@@ -254,29 +243,8 @@ export class ConsumerGroupCoordinator {
     return this.groups.get(groupId) ?? new ConsumerGroup(groupId, this.catalog);
   }
 
-  /** Stores what an operation emitted and re-arms the group's timer. */
-  private async settle(changes: GroupChanges): Promise<void> {
-    const { group, records } = changes;
-    this.schedule(group);
-    if (records.length > 0 && this.persistence) {
-      await this.persistence.append(group.groupId, records.map(encodeConsumerGroupRecord));
-    }
-  }
-
-  /** One timer per group, for its earliest session or rebalance deadline. */
-  private schedule(group: ConsumerGroup): void {
-    clearTimeout(this.timers.get(group.groupId));
-    this.timers.delete(group.groupId);
-    const next = this.groups.get(group.groupId) === group ? group.nextDeadline() : undefined;
-    if (next === undefined) return;
-    const timer = setTimeout(() => this.expire(group), Math.max(0, next - this.now()));
-    timer.unref();
-    this.timers.set(group.groupId, timer);
-  }
-
+  /** Fences the members whose session or rebalance deadline passed. */
   private expire(group: ConsumerGroup): void {
-    this.timers.delete(group.groupId);
-    if (this.groups.get(group.groupId) !== group) return;
     const changes = new GroupChanges(group);
     for (const [memberId, reason] of expireMembers(changes, this.context())) {
       this.logger.info(
@@ -284,28 +252,13 @@ export class ConsumerGroupCoordinator {
         `member fenced from the consumer group: ${reason}`,
       );
     }
-    this.settle(changes).catch((err: Error) => {
+    this.groups.settle(changes).catch((err: Error) => {
       this.logger.error(
         { err, groupId: group.groupId },
         'could not store the fencing of consumer group members',
       );
     });
   }
-}
-
-/** A described group that could not be: an empty id (INVALID_GROUP_ID) or one that is not a consumer group. */
-function missingGroup(groupId: string, errorCode: number, message: string | null): DescribedGroup {
-  return {
-    errorCode,
-    errorMessage: message,
-    groupId,
-    groupState: '',
-    groupEpoch: 0,
-    assignmentEpoch: 0,
-    assignorName: '',
-    members: [],
-    authorizedOperations: AUTHORIZED_OPERATIONS_OMITTED,
-  };
 }
 
 /** The coordinator of a broker: its group.consumer.* settings, its topics, a child logger. */

@@ -2,11 +2,11 @@
 // member that will be back), or fenced by the coordinator when their session or rebalance timeout passes.
 // A removed member's partitions become free at once; the group epoch is bumped so the next heartbeat of
 // any member computes a new target assignment.
+import { memberRemovalRecords } from '../server-group-records.ts';
 import type { GroupChanges, OperationContext } from './group-changes.ts';
 import { type GroupError, groupError } from './group-error.ts';
 import type { HeartbeatRequest } from './heartbeat-request.ts';
 import { LEAVE_GROUP_STATIC_MEMBER_EPOCH } from './member.ts';
-import { memberRemovalRecords } from './records.ts';
 import { NO_PARTITIONS } from './topic-partitions.ts';
 
 export interface LeaveResponse {

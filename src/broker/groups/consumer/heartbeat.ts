@@ -3,6 +3,8 @@
 // the subscribed topics changed; (2) a new target assignment is computed when the group epoch is ahead
 // of it; (3) the member is reconciled one step towards its target. Every check that can refuse the
 // request comes before the first change.
+import { groupMetadataHash } from '../server-group-changes.ts';
+import { memberRemovalRecords } from '../server-group-records.ts';
 import { fencedInstance } from './fencing.ts';
 import type { GroupChanges, OperationContext } from './group-changes.ts';
 import { type GroupError, groupError } from './group-error.ts';
@@ -17,8 +19,7 @@ import {
   subscriptionOf,
 } from './member.ts';
 import { reconcile, sameAssignmentState } from './reconciliation.ts';
-import { memberRemovalRecords } from './records.ts';
-import { groupTopics, metadataHash, subscribedTopicIds } from './subscriptions.ts';
+import { subscribedTopicIds } from './subscriptions.ts';
 import { targetAssignmentRecords } from './target-assignment.ts';
 import {
   fromList,
@@ -84,8 +85,7 @@ export function heartbeat(
   const subscriptionChanged = namesChanged || regexChanged;
 
   // A new subscription, or new metadata of the subscribed topics (for a new group: any): assign again.
-  const hash = metadataHash(groupTopics(group.members.values(), ctx.catalog).values());
-  if (subscriptionChanged || hash !== group.metadataHash) {
+  if (subscriptionChanged || groupMetadataHash(group, ctx.catalog) !== group.metadataHash) {
     changes.bumpGroupEpoch(ctx.catalog);
   }
 

@@ -2,7 +2,6 @@
 // topics they name, and a hash of those topics' metadata whose change means "assign again" (a topic
 // created, deleted or recreated, partitions added).
 import { createHash } from 'node:crypto';
-import type { ConsumerGroupMember } from './member.ts';
 import { compileTopicRegex } from './topic-regex.ts';
 
 export interface TopicRef {
@@ -46,7 +45,11 @@ function topicsMatching(pattern: string, catalog: TopicCatalog): string[] {
   return names;
 }
 
-type Subscription = Pick<ConsumerGroupMember, 'subscribedTopicNames' | 'subscribedTopicRegex'>;
+/** What a member subscribes to; share group members have no regex. */
+export interface Subscription {
+  readonly subscribedTopicNames: readonly string[];
+  readonly subscribedTopicRegex?: string | null;
+}
 
 /** The existing topics a member subscribes to, by name or through its regex. */
 export function subscribedTopics(member: Subscription, catalog: TopicCatalog): TopicRef[] {
