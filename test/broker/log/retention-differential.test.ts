@@ -14,14 +14,26 @@ const OVERRIDES = { 'log.retention.check.interval.ms': '300', 'log.initial.task.
 const OFFSET_OUT_OF_RANGE = 1;
 const MIB = 1 << 20;
 
+/**
+ * Kafka answers CreateTopics before the new partition's leader is ready on the broker, so a produce
+ * right after it may get UNKNOWN_TOPIC_OR_PARTITION or NOT_LEADER_OR_FOLLOWER: retry those, as clients
+ * do (nothing was appended).
+ */
+const NOT_READY_YET = new Set([3, 5, 6]);
+
 async function produce(client: RawClient, topic: string, records: Buffer): Promise<Message> {
-  const response = await client.request(API_KEYS.Produce, 9, {
-    transactionalId: null,
-    acks: -1,
-    timeoutMs: 10_000,
-    topicData: [{ name: topic, partitionData: [{ index: 0, records }] }],
-  });
-  return ((response.responses as Message[])[0].partitionResponses as Message[])[0];
+  const deadline = Date.now() + 10_000;
+  for (;;) {
+    const response = await client.request(API_KEYS.Produce, 9, {
+      transactionalId: null,
+      acks: -1,
+      timeoutMs: 10_000,
+      topicData: [{ name: topic, partitionData: [{ index: 0, records }] }],
+    });
+    const partition = ((response.responses as Message[])[0].partitionResponses as Message[])[0];
+    if (!NOT_READY_YET.has(partition.errorCode as number) || Date.now() > deadline) return partition;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
 }
 
 async function listOffset(client: RawClient, topic: string, timestamp: bigint): Promise<bigint> {
@@ -54,11 +66,20 @@ async function fetchAt(client: RawClient, topic: string, fetchOffset: bigint) {
   };
 }
 
-/** Polls until `condition` holds, failing after `timeoutMs`. */
-async function eventually(condition: () => Promise<boolean>, timeoutMs: number, what: string): Promise<void> {
+/**
+ * Polls until `condition` holds, failing after `timeoutMs` with `what` (a function, to report the last
+ * state seen).
+ */
+async function eventually(
+  condition: () => Promise<boolean>,
+  timeoutMs: number,
+  what: string | (() => string),
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error(`${what}: not within ${timeoutMs} ms`);
+    if (Date.now() > deadline) {
+      throw new Error(`${typeof what === 'string' ? what : what()}: not within ${timeoutMs} ms`);
+    }
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
 }
@@ -134,7 +155,7 @@ describeDifferential('retention', { overrides: OVERRIDES }, (pair) => {
               return earliest > 0n && latest === 30n && Date.now() - since > 1_500;
             },
             20_000,
-            'retention by size',
+            () => `retention by size (last seen: earliest ${earliest}, latest ${latest})`,
           );
           return { earliest, latest };
         }),
