@@ -2,7 +2,7 @@
 // library nests its errors (an aggregate per operation, a response error per request, a protocol error
 // per topic or partition, the socket error as a cause), so the explanation looks for the most telling
 // error anywhere in that tree.
-import { ConfigError } from '../broker/config/errors.ts';
+import { ConfigError } from '../common/config-error.ts';
 
 /** A failure whose message is already the line to print (without the `nagare: ` prefix). */
 export class CliError extends Error {

@@ -2,6 +2,7 @@
 // Kafka client or the broker inside their action, so that `--help` and each command start fast.
 import { Command } from 'commander';
 import packageJson from '../../package.json' with { type: 'json' };
+import { bridgeCommand } from './commands/bridge.ts';
 import { brokerCommand } from './commands/broker.ts';
 import { consumeCommand } from './commands/consume.ts';
 import { devCommand } from './commands/dev.ts';
@@ -17,6 +18,7 @@ export function nagareProgram(): Command {
     .version(packageJson.version)
     .addCommand(devCommand())
     .addCommand(brokerCommand())
+    .addCommand(bridgeCommand())
     .addCommand(topicsCommand())
     .addCommand(produceCommand())
     .addCommand(consumeCommand());

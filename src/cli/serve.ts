@@ -3,7 +3,7 @@
 import { once } from 'node:events';
 import pino, { type Level } from 'pino';
 import { type RunningBroker, startBroker } from '../broker/broker.ts';
-import { ConfigError } from '../broker/config/errors.ts';
+import { ConfigError } from '../common/config-error.ts';
 import { CliError } from './errors.ts';
 import { untilStopSignal } from './stop-signal.ts';
 
@@ -13,6 +13,8 @@ export interface ServeOptions {
   dataLabel: string;
   /** How to pick another port, in the words of the command (`--port`, `listeners`). */
   portHint: string;
+  /** Services started once the broker is up (`nagare dev`'s bridge); stopped before it, last first. */
+  companions?: ((bootstrap: string, logger: pino.Logger) => Promise<{ stop(): Promise<void> }>)[];
 }
 
 export async function serveBroker(props: Record<string, string>, options: ServeOptions): Promise<void> {
@@ -23,8 +25,14 @@ export async function serveBroker(props: Record<string, string>, options: ServeO
       throw new CliError(`cannot start the broker: ${startFailure(err, options)}`, 1, { cause: err });
     });
     console.log(`Nagare broker ready at ${running.bootstrap} (data: ${options.dataLabel})`);
-    if (!signal.aborted) await once(signal, 'abort');
-    await stop(running, logger);
+    const companions: { stop(): Promise<void> }[] = [];
+    try {
+      for (const start of options.companions ?? []) companions.push(await start(running.bootstrap, logger));
+      if (!signal.aborted) await once(signal, 'abort');
+    } finally {
+      for (const companion of companions.reverse()) await companion.stop();
+      await stop(running, logger);
+    }
   });
 }
 

@@ -10,6 +10,8 @@ import { Admin, ConfigResourceTypes } from '@platformatic/kafka';
 import { runCli, startCli } from './run-cli.ts';
 
 const READY = /^Nagare broker ready at (127\.0\.0\.1:(\d+)) \(data: (.*)\)$/m;
+const BRIDGE_READY =
+  /^Nagare bridge ready at (http:\/\/127\.0\.0\.1:\d+) \(management: port (\d+), Kafka: (.*)\)$/m;
 
 describe('nagare dev', () => {
   let cwd: string;
@@ -19,12 +21,18 @@ describe('nagare dev', () => {
   });
   after(() => rm(cwd, { recursive: true, force: true }));
 
-  it('keeps its data in ./.nagare by default, prints the real port for --port 0, stops on Ctrl-C', async () => {
-    const dev = startCli(['dev', '--port', '0'], { cwd });
+  it('keeps its data in ./.nagare by default, prints the real ports for port 0, serves the HTTP bridge, stops on Ctrl-C', async () => {
+    const dev = startCli(['dev', '--port', '0', '--bridge-port', '0'], { cwd });
     const [line, bootstrap, port] = await dev.waitForOutput(READY);
     assert.notEqual(Number(port), 0);
     assert.equal(line, `Nagare broker ready at ${bootstrap} (data: .nagare)`);
-    assert.equal(dev.stdout, `${line}\n`, 'the ready line is all there is on stdout');
+    const [bridgeLine, bridgeUrl, managementPort, bridgeKafka] = await dev.waitForOutput(BRIDGE_READY);
+    assert.equal(bridgeKafka, bootstrap);
+    assert.equal(dev.stdout, `${line}\n${bridgeLine}\n`, 'the two ready lines are all there is on stdout');
+    const info = await fetch(`${bridgeUrl}/`);
+    assert.equal(info.status, 200);
+    assert.equal(typeof ((await info.json()) as { bridge_version?: unknown }).bridge_version, 'string');
+    assert.equal((await fetch(`http://127.0.0.1:${managementPort}/healthy`)).status, 200);
     const created = await runCli(['topics', 'create', 'local', '-b', bootstrap]);
     assert.equal(created.code, 0, created.stderr);
     const result = await dev.stop('SIGINT');
@@ -34,7 +42,7 @@ describe('nagare dev', () => {
 
   it('uses --data-dir, and --durable turns on fsync before acknowledging', async () => {
     const dataDir = join(cwd, 'durable-data');
-    const dev = startCli(['dev', '--port', '0', '--data-dir', dataDir, '--durable']);
+    const dev = startCli(['dev', '--port', '0', '--bridge-port', '0', '--data-dir', dataDir, '--durable']);
     const [, bootstrap] = await dev.waitForOutput(READY);
     const admin = new Admin({ clientId: 'nagare-cli-test', bootstrapBrokers: [bootstrap] });
     try {
@@ -55,7 +63,15 @@ describe('nagare dev', () => {
     await once(taken, 'listening');
     const { port } = taken.address() as { port: number };
     try {
-      const result = await runCli(['dev', '--port', String(port), '--data-dir', join(cwd, 'taken')]);
+      const result = await runCli([
+        'dev',
+        '--port',
+        String(port),
+        '--bridge-port',
+        '0',
+        '--data-dir',
+        join(cwd, 'taken'),
+      ]);
       assert.equal(result.code, 1);
       assert.equal(
         result.stderr

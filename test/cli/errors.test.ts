@@ -8,8 +8,8 @@ import {
   UnsupportedApiError,
   UserError,
 } from '@platformatic/kafka';
-import { ConfigError } from '../../src/broker/config/errors.ts';
 import { CliError, explainError, kafkaError } from '../../src/cli/errors.ts';
+import { ConfigError } from '../../src/common/config-error.ts';
 
 // Error trees shaped like the client library's own: an aggregate per operation around the cause.
 function refused(): Error {

@@ -4,6 +4,8 @@
 // broker's preprocessing (repeated resources or keys, null values, resource names), then the new set is
 // validated as a whole (topic configs like Kafka's controller, broker configs like DynamicBrokerConfig);
 // validateOnly stops there. Each resource succeeds or fails on its own.
+
+import { ConfigError } from '../../common/config-error.ts';
 import type { Message } from '../../protocol/codec.ts';
 import { ERRORS } from '../../protocol/errors.ts';
 import { API_KEYS } from '../../protocol/schema/messages.generated.ts';
@@ -11,7 +13,6 @@ import type { Broker } from '../broker.ts';
 import { brokerConfigDefinition } from '../config/broker-definitions.ts';
 import { describeTopicConfig } from '../config/describe-configs.ts';
 import { brokerResourceLevel, withDynamicConfigs } from '../config/dynamic-broker-config.ts';
-import { ConfigError } from '../config/errors.ts';
 import { validateGroupConfigs } from '../config/group-config.ts';
 import { validateTopicConfigs } from '../config/topic-config.ts';
 import { topicConfigDefinition } from '../config/topic-definitions.ts';

@@ -1,6 +1,8 @@
 // The broker's configuration: raw key/value layers (server.properties, dynamic overrides) → one typed
 // object, validated once with Kafka's rules and precedence. Unknown keys are ignored with a warning as
 // Kafka does; a known key with a bad value is a ConfigError saying what to write instead.
+
+import { ConfigError } from '../../common/config-error.ts';
 import {
   BROKER_CONFIGS,
   brokerConfigDefinition,
@@ -10,7 +12,6 @@ import {
   MILLIS_PER_UNIT,
 } from './broker-definitions.ts';
 import type { BrokerConfigDefinition, ConfigValue } from './definitions.ts';
-import { ConfigError } from './errors.ts';
 import { checkGroupCoordinatorConfigs, rebalanceProtocolsWarnings } from './group-coordinator-checks.ts';
 import {
   type Listener,

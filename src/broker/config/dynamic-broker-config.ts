@@ -2,8 +2,9 @@
 // resources, '' for the cluster-wide default and the node id for this broker. Pure: what a new set of
 // dynamic configs makes of the broker configuration, with Kafka's refusals; storing and applying them is
 // the broker's job.
+
+import { ConfigError } from '../../common/config-error.ts';
 import { type BrokerConfig, parseBrokerConfig } from './broker-config.ts';
-import { ConfigError } from './errors.ts';
 
 /** '' is the cluster default (DYNAMIC_DEFAULT_BROKER_CONFIG), a node id that broker (DYNAMIC_BROKER_CONFIG). */
 export type BrokerConfigLevel = 'default' | 'broker';

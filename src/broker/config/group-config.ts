@@ -1,10 +1,11 @@
 // Group configs (the GROUP config resource): validation of the overrides AlterConfigs sets, as Kafka's
 // GroupConfig.validate does (known names, typed values, then the bounds the broker allows), and each
 // group's effective values: its overrides over the broker's group.* settings over the configs' defaults.
+
+import { ConfigError } from '../../common/config-error.ts';
 import { ERRORS } from '../../protocol/errors.ts';
 import type { BrokerConfig } from './broker-config.ts';
 import type { ConfigValue } from './definitions.ts';
-import { ConfigError } from './errors.ts';
 import { GROUP_CONFIGS, groupConfigDefinition } from './group-definitions.ts';
 import { parseConfigValue } from './values.ts';
 

@@ -3,8 +3,9 @@
 // interval and assignment interval within their bounds; then KafkaConfig refuses to disable the classic
 // protocol and warns that group.coordinator.rebalance.protocols is deprecated. Kafka runs these at start
 // and on every dynamic update, so AlterConfigs refuses what a start would.
+
+import { ConfigError } from '../../common/config-error.ts';
 import type { ConfigValue } from './definitions.ts';
-import { ConfigError } from './errors.ts';
 
 /** Kafka's built-in consumer group assignors: the names group.consumer.assignors takes, and their classes. */
 const BUILTIN_ASSIGNOR_CLASSES: Readonly<Record<string, string>> = {

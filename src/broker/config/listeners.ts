@@ -2,7 +2,7 @@
 // NAME://host:port entries, names case-insensitive (upper-cased), IPv6 hosts in brackets, an empty host
 // for all interfaces, port 0 for an ephemeral port, and one security protocol per listener name.
 import { isIP } from 'node:net';
-import { ConfigError } from './errors.ts';
+import { ConfigError } from '../../common/config-error.ts';
 
 export const SECURITY_PROTOCOLS = ['PLAINTEXT', 'SSL', 'SASL_PLAINTEXT', 'SASL_SSL'] as const;
 export type SecurityProtocol = (typeof SECURITY_PROTOCOLS)[number];

@@ -1,9 +1,10 @@
 // Topic configs: validation of the overrides given to CreateTopics / AlterConfigs (Kafka's messages and
 // error code), and the effective typed settings a topic's log runs with (overrides over broker defaults).
+
+import { ConfigError } from '../../common/config-error.ts';
 import { ERRORS } from '../../protocol/errors.ts';
 import type { BrokerConfig } from './broker-config.ts';
 import type { ConfigValue } from './definitions.ts';
-import { ConfigError } from './errors.ts';
 import {
   type COMPRESSION_TYPES,
   type TIMESTAMP_TYPES,

@@ -1,7 +1,8 @@
 // Parsing and printing config values exactly as Kafka's ConfigDef does (parseType, convertToString),
 // so that error messages and DescribeConfigs values match what Kafka users see.
+
+import { ConfigError } from '../../common/config-error.ts';
 import type { Complaint, ConfigDefinition, ConfigType, ConfigValue } from './definitions.ts';
-import { ConfigError } from './errors.ts';
 
 const INTEGER = /^[+-]?\d+$/;
 // Java's Double.parseDouble, less hexadecimal floats: optional sign, NaN/Infinity, decimal with exponent,

@@ -5,7 +5,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Logger } from 'pino';
-import { parseProperties } from '../config/properties.ts';
+import { parseProperties } from '../../common/java-properties.ts';
 import { RecordFile } from './record-file.ts';
 import { type MetadataRecord, newTopicId, TopicImage, type TopicInfo } from './topics.ts';
 

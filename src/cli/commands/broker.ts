@@ -25,7 +25,7 @@ Example:
   nagare broker --override listeners=PLAINTEXT://127.0.0.1:19092 --override log.dirs=./data`,
     )
     .action(async (options: BrokerOptions) => {
-      const { loadProperties } = await import('../../broker/config/properties.ts');
+      const { loadProperties } = await import('../../common/java-properties.ts');
       const { serveBroker } = await import('../serve.ts');
       const fileProps = options.config === undefined ? {} : await loadProperties(options.config);
       const props = brokerProperties(fileProps, keyValueObject(options.override));

@@ -13,6 +13,7 @@ interface DevOptions {
   advertisedHost?: string;
   durable?: boolean;
   logLevel: Level;
+  bridgePort: number;
 }
 
 export function devCommand(): Command {
@@ -24,6 +25,12 @@ export function devCommand(): Command {
     .option('--advertised-host <host>', 'address clients are told to use (default: --host)')
     .option('--durable', 'fsync every write before acknowledging it (nagare.log.fsync.on.append=true)')
     .addOption(new Option('--log-level <level>', 'log level').choices(LOG_LEVELS).default('info'))
+    .option(
+      '--bridge-port <port>',
+      'HTTP bridge port, management on the next one (0 = any free)',
+      integerParser(0, 65534),
+      8080,
+    )
     .action(async (options: DevOptions) => {
       const props = devProperties({
         dataDir: resolve(options.dataDir),
@@ -37,6 +44,13 @@ export function devCommand(): Command {
         logLevel: options.logLevel,
         dataLabel: options.dataDir,
         portHint: 'pass another --port (0 picks a free one)',
+        companions: [
+          async (bootstrap, logger) => {
+            const { devBridgeConfig, startBridgeService } = await import('../serve-bridge.ts');
+            const config = devBridgeConfig(bootstrap, options.host, options.bridgePort);
+            return startBridgeService(config, logger, 'pass another --bridge-port (0 picks a free one)');
+          },
+        ],
       });
     });
 }

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { parseBrokerConfig } from '../../../src/broker/config/broker-config.ts';
-import { ConfigError } from '../../../src/broker/config/errors.ts';
-import { parseProperties } from '../../../src/broker/config/properties.ts';
+import { ConfigError } from '../../../src/common/config-error.ts';
+import { parseProperties } from '../../../src/common/java-properties.ts';
 
 function config(props: Record<string, string> = {}) {
   return parseBrokerConfig(props).config;

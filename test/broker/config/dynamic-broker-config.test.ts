@@ -7,7 +7,7 @@ import {
   withDynamicConfigs,
   withStoredDynamicConfigs,
 } from '../../../src/broker/config/dynamic-broker-config.ts';
-import { ConfigError } from '../../../src/broker/config/errors.ts';
+import { ConfigError } from '../../../src/common/config-error.ts';
 
 const base = parseBrokerConfig({ listeners: 'PLAINTEXT://:9092', 'log.dirs': '/data' }).config;
 

@@ -5,9 +5,9 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { parseBrokerConfig } from '../../../src/broker/config/broker-config.ts';
 import { withDynamicConfigs } from '../../../src/broker/config/dynamic-broker-config.ts';
-import { ConfigError } from '../../../src/broker/config/errors.ts';
 import { serverAssignor } from '../../../src/broker/groups/consumer/assignors/registry.ts';
 import { consumerGroupConfig } from '../../../src/broker/groups/consumer/config.ts';
+import { ConfigError } from '../../../src/common/config-error.ts';
 
 /** Kafka's message starts the ConfigError's; Nagare may add how to fix it after "; ". */
 function refusal(props: Record<string, string>): string {

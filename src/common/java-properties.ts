@@ -3,7 +3,7 @@
 // ending in an odd number of backslashes, and the escapes \t \n \r \f \uXXXX (any other escaped
 // character stands for itself).
 import { readFile } from 'node:fs/promises';
-import { ConfigError } from './errors.ts';
+import { ConfigError } from './config-error.ts';
 
 const BLANK = new Set([' ', '\t', '\f']);
 

@@ -4,8 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import fc from 'fast-check';
-import { ConfigError } from '../../../src/broker/config/errors.ts';
-import { loadProperties, parseProperties } from '../../../src/broker/config/properties.ts';
+import { ConfigError } from '../../src/common/config-error.ts';
+import { loadProperties, parseProperties } from '../../src/common/java-properties.ts';
 
 describe('parseProperties', () => {
   test('the three separators, and blanks around them', () => {
