@@ -44,43 +44,38 @@ const recordToPartition = {
   headers: { type: 'array', items: header },
 };
 
-export const PRODUCER_RECORD_LIST: NamedSchema = {
-  name: 'ProducerRecordList',
-  schema: {
-    type: 'object',
-    additionalProperties: false,
-    properties: {
-      records: {
-        type: 'array',
-        items: {
-          type: 'object',
-          required: ['value'],
-          additionalProperties: false,
-          properties: { ...recordToPartition, partition: int32, timestamp: int64 },
+/** A produce request body: `records`, each with a value and the given properties, nothing else. */
+function recordListSchema(name: string, recordProperties: Record<string, unknown>): NamedSchema {
+  return {
+    name,
+    schema: {
+      type: 'object',
+      additionalProperties: false,
+      properties: {
+        records: {
+          type: 'array',
+          items: {
+            type: 'object',
+            required: ['value'],
+            additionalProperties: false,
+            properties: recordProperties,
+          },
         },
       },
     },
-  },
-};
+  };
+}
 
-export const PRODUCER_RECORD_TO_PARTITION_LIST: NamedSchema = {
-  name: 'ProducerRecordToPartitionList',
-  schema: {
-    type: 'object',
-    additionalProperties: false,
-    properties: {
-      records: {
-        type: 'array',
-        items: {
-          type: 'object',
-          required: ['value'],
-          additionalProperties: false,
-          properties: recordToPartition,
-        },
-      },
-    },
-  },
-};
+export const PRODUCER_RECORD_LIST = recordListSchema('ProducerRecordList', {
+  ...recordToPartition,
+  partition: int32,
+  timestamp: int64,
+});
+
+export const PRODUCER_RECORD_TO_PARTITION_LIST = recordListSchema(
+  'ProducerRecordToPartitionList',
+  recordToPartition,
+);
 
 export const OFFSET_RECORD_SENT_LIST: NamedSchema = {
   name: 'OffsetRecordSentList',
