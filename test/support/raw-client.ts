@@ -7,7 +7,7 @@ import { connect, type Socket } from 'node:net';
 import { FrameReader } from '../../src/broker/server/frame-reader.ts';
 import type { Message } from '../../src/protocol/codec.ts';
 import { decodeResponse, encodeRequest } from '../../src/protocol/frames.ts';
-import { type ParsedBatch, parseBatchSync } from '../../src/protocol/records/batch.ts';
+import { buildBatchSync, type ParsedBatch, parseBatchSync } from '../../src/protocol/records/batch.ts';
 import { splitBatches } from '../../src/protocol/records/validate.ts';
 import { API_KEYS } from '../../src/protocol/schema/messages.generated.ts';
 
@@ -274,4 +274,34 @@ export async function fetchAllBatches(
       next = parsed.header.baseOffset + BigInt(parsed.header.lastOffsetDelta) + 1n;
     }
   }
+}
+
+/** Produces `values` to one partition (acks all) with `timestamp` (default now); throws on an error. */
+export async function produceValues(
+  client: RawClient,
+  topic: string,
+  partition: number,
+  values: string[],
+  timestamp = Date.now(),
+): Promise<void> {
+  const response = await client.request(API_KEYS.Produce, 9, {
+    transactionalId: null,
+    acks: -1,
+    timeoutMs: 5000,
+    topicData: [
+      {
+        name: topic,
+        partitionData: [
+          {
+            index: partition,
+            records: buildBatchSync({
+              records: values.map((v) => ({ value: Buffer.from(v), timestamp: BigInt(timestamp) })),
+            }),
+          },
+        ],
+      },
+    ],
+  });
+  const errorCode = (response.responses as Message[])[0].partitionResponses[0].errorCode;
+  if (errorCode !== 0) throw new Error(`Produce to ${topic}-${partition}: error ${errorCode}`);
 }

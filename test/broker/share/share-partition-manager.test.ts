@@ -8,49 +8,18 @@ import {
   SharePartitionManager,
   type SharePartitionSettings,
 } from '../../../src/broker/share/share-partition-manager.ts';
-import type { Message } from '../../../src/protocol/codec.ts';
-import { buildBatchSync } from '../../../src/protocol/records/index.ts';
-import { API_KEYS } from '../../../src/protocol/schema/messages.generated.ts';
 import { type NagareUnderTest, startNagare } from '../../support/nagare.ts';
-import { RawClient as Client, createTopic, type RawClient } from '../../support/raw-client.ts';
+import { RawClient as Client, createTopic, produceValues, type RawClient } from '../../support/raw-client.ts';
 import { ManualTimers } from '../groups/manual-timers.ts';
 
 const LIMITS = { maxRecords: 500, maxBytes: 1024 * 1024, minBytes: 1 };
 
+/** `count` records v0, v1, … to partition 0 of `topic`. */
 function produce(client: RawClient, topic: string, count: number, timestamp = Date.now()): Promise<void> {
-  return produceTo(client, topic, 0, count, timestamp);
+  return produceValues(client, topic, 0, numbered(count), timestamp);
 }
 
-async function produceTo(
-  client: RawClient,
-  topic: string,
-  partition: number,
-  count: number,
-  timestamp = Date.now(),
-): Promise<void> {
-  const response = await client.request(API_KEYS.Produce, 9, {
-    transactionalId: null,
-    acks: -1,
-    timeoutMs: 5000,
-    topicData: [
-      {
-        name: topic,
-        partitionData: [
-          {
-            index: partition,
-            records: buildBatchSync({
-              records: Array.from({ length: count }, (_, i) => ({
-                value: Buffer.from(`v${i}`),
-                timestamp: BigInt(timestamp),
-              })),
-            }),
-          },
-        ],
-      },
-    ],
-  });
-  assert.equal((response.responses as Message[])[0].partitionResponses[0].errorCode, 0);
-}
+const numbered = (count: number) => Array.from({ length: count }, (_, i) => `v${i}`);
 
 function ranges(
   results: { acquired: { firstOffset: bigint; lastOffset: bigint; deliveryCount: number }[] }[],
@@ -177,7 +146,7 @@ describe('SharePartitionManager', () => {
   it('acquires partition by partition until minBytes are there', async () => {
     await createTopic(client, 'two', 2);
     const id = nagare.broker.metadata.topic('two')!.id;
-    for (const partition of [0, 1]) await produceTo(client, 'two', partition, 3);
+    for (const partition of [0, 1]) await produceValues(client, 'two', partition, numbered(3));
     const targets = [0, 1].map((partition) => ({ topicId: id, partition }));
     const first = await manager.acquire('g2', 'm1', targets, LIMITS);
     assert.deepEqual(

@@ -12,7 +12,7 @@ import { API_KEYS } from '../../../src/protocol/schema/messages.generated.ts';
 import { fetchTopicId } from '../../broker/groups/consumer/consumer-protocol-requests.ts';
 import { until } from '../../broker/groups/until.ts';
 import { commitBody, joinBody } from '../../support/group-requests.ts';
-import { createTopic, RawClient } from '../../support/raw-client.ts';
+import { createTopic, produceValues, RawClient } from '../../support/raw-client.ts';
 import {
   type BrokerPair,
   compareOn,
@@ -22,7 +22,6 @@ import {
 } from '../../support/targets.ts';
 import {
   acquiredValues,
-  produceValues,
   type ShareFetchBody,
   shareAcknowledge,
   shareFetch,

@@ -1,7 +1,7 @@
 // Share group requests at the versions Kafka 4.3 serves (ShareGroupHeartbeat, ShareFetch and
 // ShareAcknowledge v1), for tests that drive Nagare or Apache Kafka through RawClient.
 import type { Message } from '../../../src/protocol/codec.ts';
-import { buildBatchSync, parseBatchSync, splitBatches } from '../../../src/protocol/records/index.ts';
+import { parseBatchSync, splitBatches } from '../../../src/protocol/records/index.ts';
 import { API_KEYS } from '../../../src/protocol/schema/messages.generated.ts';
 import type { RawClient } from '../../support/raw-client.ts';
 
@@ -80,33 +80,4 @@ export function acquiredValues(response: Message): string[] {
     }
   }
   return values;
-}
-
-/** Produces `values` to one partition (acks all); throws on an error. */
-export async function produceValues(
-  client: RawClient,
-  topic: string,
-  partition: number,
-  values: string[],
-): Promise<void> {
-  const response = await client.request(API_KEYS.Produce, 9, {
-    transactionalId: null,
-    acks: -1,
-    timeoutMs: 5000,
-    topicData: [
-      {
-        name: topic,
-        partitionData: [
-          {
-            index: partition,
-            records: buildBatchSync({
-              records: values.map((v) => ({ value: Buffer.from(v), timestamp: BigInt(Date.now()) })),
-            }),
-          },
-        ],
-      },
-    ],
-  });
-  const errorCode = (response.responses as Message[])[0].partitionResponses[0].errorCode;
-  if (errorCode !== 0) throw new Error(`Produce to ${topic}-${partition}: error ${errorCode}`);
 }
