@@ -4,6 +4,7 @@
 // variable whose name is a property name (e.g. `http.port=8090`) overrides it.
 import { z } from 'zod';
 import { loadProperties } from '../common/java-properties.ts';
+import { type BridgeTlsConfig, openSslCipherSuites, type PemSource, protocolRange } from './tls.ts';
 
 export interface CorsConfig {
   enabled: boolean;
@@ -31,6 +32,15 @@ export interface BridgeConfig {
     consumerEnabled: boolean;
     producerEnabled: boolean;
     cors: CorsConfig;
+    /** http.ssl.*: TLS on the API port (the management port stays plain, as in Strimzi). */
+    tls: BridgeTlsConfig | undefined;
+  };
+  /** Sharing consumer instances between the replicas of one deployment (replicas/), off without a url. */
+  replica: {
+    /** bridge.replica.url: this replica's base URL as the other replicas reach it. */
+    url: string | undefined;
+    /** bridge.replica.topic: the compacted topic recording which replica holds which instance. */
+    topic: string;
   };
 }
 
@@ -50,7 +60,13 @@ export const BRIDGE_DEFAULTS = {
   'http.cors.enabled': 'false',
   'http.cors.allowedOrigins': '*',
   'http.cors.allowedMethods': 'GET,POST,PUT,DELETE,OPTIONS,PATCH',
+  'http.ssl.enable': 'false',
+  'http.ssl.enabled.protocols': 'TLSv1.2,TLSv1.3',
+  'bridge.replica.topic': '__nagare_bridge_instances',
 } as const;
+
+/** Strimzi's API port when http.ssl.enable is on and http.port is not set. */
+const DEFAULT_HTTPS_PORT = '8443';
 
 const PREFIXES = ['bridge.', 'kafka.', 'http.'];
 
@@ -90,6 +106,12 @@ const PROPERTY_SCHEMAS = {
     .string()
     .refine(isOriginPattern, 'expected * or a regular expression matching origins'),
   'http.cors.allowedMethods': list,
+  'http.ssl.enable': bool,
+  'http.ssl.enabled.protocols': list,
+  'bridge.replica.url': z
+    .url({ protocol: /^https?$/, error: 'expected an http:// or https:// URL' })
+    .optional(),
+  'bridge.replica.topic': z.string().regex(/^[a-zA-Z0-9._-]{1,249}$/, 'expected a Kafka topic name'),
 } as const;
 
 type Parsed = { [K in keyof typeof PROPERTY_SCHEMAS]: z.output<(typeof PROPERTY_SCHEMAS)[K]> };
@@ -99,7 +121,8 @@ type Parsed = { [K in keyof typeof PROPERTY_SCHEMAS]: z.output<(typeof PROPERTY_
  * BridgeConfigError naming the property, the value and what is expected.
  */
 export function bridgeConfigFromProperties(props: Record<string, string>): BridgeConfig {
-  const merged: Record<string, string> = { ...BRIDGE_DEFAULTS, ...props };
+  const httpsPort = props['http.ssl.enable'] === 'true' ? { 'http.port': DEFAULT_HTTPS_PORT } : {};
+  const merged: Record<string, string> = { ...BRIDGE_DEFAULTS, ...httpsPort, ...props };
   const parsed = {} as Record<string, unknown>;
   for (const [name, schema] of Object.entries(PROPERTY_SCHEMAS)) {
     const value = merged[name];
@@ -137,8 +160,51 @@ export function bridgeConfigFromProperties(props: Record<string, string>): Bridg
         allowedOrigins: p['http.cors.allowedOrigins'],
         allowedMethods: p['http.cors.allowedMethods'],
       },
+      tls: p['http.ssl.enable'] ? tlsConfig(merged, p['http.ssl.enabled.protocols']) : undefined,
     },
+    replica: { url: p['bridge.replica.url'], topic: p['bridge.replica.topic'] },
   };
+}
+
+/**
+ * http.ssl.*: the certificate and key as files (…certificate.location, …key.location) or inline PEM
+ * (…certificate, …key), one pair or the other, as in Strimzi, which only logs when neither is complete;
+ * here the bridge refuses to start instead of serving TLS without a certificate.
+ */
+function tlsConfig(props: Record<string, string>, protocols: string[]): BridgeTlsConfig {
+  const pem = (location: string, inline: string): PemSource | undefined => {
+    const path = props[location];
+    const value = props[inline];
+    return path ? { path } : value ? { pem: value } : undefined;
+  };
+  const certificate = pem('http.ssl.certificate.location', 'http.ssl.certificate');
+  const key = pem('http.ssl.key.location', 'http.ssl.key');
+  if (!certificate || !key) {
+    throw new BridgeConfigError(
+      'http.ssl.enable is true but the certificate or key is missing: set http.ssl.certificate.location and http.ssl.key.location (PEM files), or http.ssl.certificate and http.ssl.key (PEM text)',
+    );
+  }
+  const property = (name: string, check: () => void) => {
+    try {
+      check();
+    } catch (err) {
+      throw new BridgeConfigError(`${name}: '${props[name]}' is not valid: ${(err as Error).message}`);
+    }
+  };
+  property('http.ssl.enabled.protocols', () => protocolRange(protocols));
+  const suites = props['http.ssl.enabled.cipher.suites'];
+  let cipherSuites: string[] | undefined;
+  if (suites !== undefined) {
+    property('http.ssl.enabled.cipher.suites', () => {
+      cipherSuites = openSslCipherSuites(
+        suites
+          .split(',')
+          .map((suite) => suite.trim())
+          .filter(Boolean),
+      );
+    });
+  }
+  return { certificate, key, protocols: protocols as BridgeTlsConfig['protocols'], cipherSuites };
 }
 
 function isOriginPattern(value: string): boolean {
@@ -151,9 +217,14 @@ function isOriginPattern(value: string): boolean {
   }
 }
 
-/** The environment variables Strimzi would take as properties: those named like one (bridge.*, kafka.*, http.*). */
+/**
+ * The environment variables Strimzi would take as properties: those named like one (bridge.*, kafka.*,
+ * http.*); and BRIDGE_REPLICA_URL for bridge.replica.url, a name a shell or a pod spec's
+ * `value: http://$(POD_IP):8080` can set, unless bridge.replica.url itself is set.
+ */
 export function propertiesFromEnv(env: NodeJS.ProcessEnv): Record<string, string> {
   const result: Record<string, string> = {};
+  if (env.BRIDGE_REPLICA_URL !== undefined) result['bridge.replica.url'] = env.BRIDGE_REPLICA_URL;
   for (const [name, value] of Object.entries(env)) {
     if (value !== undefined && PREFIXES.some((prefix) => name.startsWith(prefix))) result[name] = value;
   }

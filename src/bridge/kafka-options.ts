@@ -86,6 +86,18 @@ export function producerOptions(
   }
   // Kafka's producers default to acks=all; the library to acks=all too, said here so it never drifts.
   options.acks ??= -1;
+  // As in the Java client (KIP-679), idempotence is on unless turned off or acks is not all: without it
+  // a produce retried after a lost answer is written twice.
+  if (options.idempotent === true && options.acks !== -1) {
+    const name =
+      'enable.idempotence' in config.kafka.producer
+        ? 'kafka.producer.enable.idempotence'
+        : 'kafka.enable.idempotence';
+    throw new BridgeConfigError(
+      `${name}: 'true' needs acks=all (-1): set kafka.producer.acks=all, or enable.idempotence=false`,
+    );
+  }
+  options.idempotent ??= options.acks === -1;
   return { options, ignored };
 }
 

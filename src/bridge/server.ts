@@ -8,6 +8,7 @@ import Fastify, { type FastifyReply, type FastifyRequest, LogController } from '
 import type { Logger } from 'pino';
 import packageJson from '../../package.json' with { type: 'json' };
 import type { BridgeConfig } from './config.ts';
+import { consumerRoutes } from './consumers/consumer-routes.ts';
 import { embeddedFormatOf, JSON_TYPE, KAFKA_JSON } from './content-types.ts';
 import { BridgeHttpError } from './errors.ts';
 import { type BridgeMetrics, createBridgeMetrics } from './metrics.ts';
@@ -21,8 +22,10 @@ import {
   type BridgeRoutesPlugin,
   fastifyPath,
   type OperationReply,
+  type OperationRequest,
 } from './routes.ts';
 import { BRIDGE_INFO } from './schemas.ts';
+import { type HttpsOptions, httpsOptions } from './tls.ts';
 import { topicOperations } from './topic-operations.ts';
 import { BridgeTopics } from './topics.ts';
 
@@ -55,7 +58,7 @@ export function createBridge(config: BridgeConfig, logger: Logger, options: Brid
         closers.push(() => producer.close());
         operations.push(...producerOperations(producer));
       }
-      for (const factory of options.routes ?? []) {
+      for (const factory of [consumerRoutes, ...(options.routes ?? [])]) {
         const plugin: BridgeRoutesPlugin = await factory({ config, logger, registry: metrics.registry });
         closers.push(() => plugin.close());
         operations.push(...plugin.operations);
@@ -66,7 +69,8 @@ export function createBridge(config: BridgeConfig, logger: Logger, options: Brid
       const api = [...operations, ...infoOperations(() => documentText)];
       documentText = JSON.stringify(openApiDocument([...api, ...management], packageJson.version));
 
-      const apiApp = await httpApp(api, config, logger, metrics);
+      const https = config.http.tls ? await httpsOptions(config.http.tls) : undefined;
+      const apiApp = await httpApp(api, config, logger, metrics, https);
       closers.push(() => apiApp.close());
       const managementApp = await httpApp(management, config, logger, metrics);
       closers.push(() => managementApp.close());
@@ -99,8 +103,10 @@ async function httpApp(
   config: BridgeConfig,
   logger: Logger,
   metrics: BridgeMetrics,
+  https?: HttpsOptions,
 ) {
   const app = Fastify({
+    ...(https ? { https } : {}),
     loggerInstance: logger,
     // A line per request would swamp the log at bridge rates; failures are logged by the error handler.
     logController: new LogController({ disableRequestLogging: true }),
@@ -180,7 +186,11 @@ function infoOperations(document: () => string): BridgeOperation[] {
     description: 'This OpenAPI document.',
     tags: ['Info'],
     responses: { 200: { description: 'The OpenAPI document', contentTypes: [JSON_TYPE] } },
-    handle: async () => ({ status: 200, contentType: JSON_TYPE, body: document() }),
+    handle: async ({ headers }) => ({
+      status: 200,
+      contentType: JSON_TYPE,
+      body: documentBehindProxy(document(), headers),
+    }),
   });
   return [
     {
@@ -201,6 +211,21 @@ function infoOperations(document: () => string): BridgeOperation[] {
     openapi('openapi', '/openapi'),
     openapi('openapiv3', '/openapi/v3'),
   ];
+}
+
+/**
+ * The document as seen through a gateway that serves the bridge under a path of its own and says so in
+ * X-Forwarded-Path or X-Forwarded-Prefix (the path wins when both are set, as in Strimzi). Strimzi
+ * writes that path into Swagger 2's `basePath`; OpenAPI 3 says it with `servers`.
+ */
+function documentBehindProxy(document: string, headers: OperationRequest['headers']): string {
+  const header = (name: string) => {
+    const value = headers[name];
+    return typeof value === 'string' && value !== '' ? value : undefined;
+  };
+  const path = header('x-forwarded-path') ?? header('x-forwarded-prefix');
+  if (path === undefined) return document;
+  return JSON.stringify({ ...JSON.parse(document), servers: [{ url: path }] });
 }
 
 /** /healthy, /ready and /metrics, on the management port. */

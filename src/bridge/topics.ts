@@ -104,12 +104,24 @@ export class BridgeTopics {
   }
 
   async #layout(topic: string): Promise<ClusterTopicMetadata> {
-    const metadata = await this.#kafka(() =>
-      this.#admin.metadata({ topics: [topic], forceUpdate: true, autocreateTopics: false }),
-    );
+    const metadata = await this.#kafka(() => this.#metadata(topic));
     const layout = metadata.topics.get(topic);
     if (!layout) throw notFound(UNKNOWN_TOPIC);
     return layout;
+  }
+
+  /**
+   * The topic's metadata. The client retries an unknown topic for seconds, as if it were about to
+   * appear; the bridge answers it at once instead, as Strimzi's does, and retries only other errors.
+   */
+  async #metadata(topic: string) {
+    const request = { topics: [topic], forceUpdate: true, autocreateTopics: false };
+    try {
+      return await this.#admin.metadata({ ...request, retries: 0 });
+    } catch (err) {
+      if (isUnknownTopic(err)) throw err;
+      return await this.#admin.metadata(request);
+    }
   }
 
   /** Runs a Kafka call; an unknown topic becomes a 404, anything else a 500 with Kafka's message. */

@@ -32,7 +32,7 @@ export async function startBridgeService(
     throw new CliError(`cannot start the bridge: ${startFailure(err, config, portHint)}`, 1, { cause: err });
   });
   console.log(
-    `Nagare bridge ready at http://${urlHost(config.http.host)}:${port} (management: port ${managementPort}, Kafka: ${config.kafka.bootstrapServers.join(',')})`,
+    `Nagare bridge ready at ${config.http.tls ? 'https' : 'http'}://${urlHost(config.http.host)}:${port} (management: port ${managementPort}, Kafka: ${config.kafka.bootstrapServers.join(',')})`,
   );
   return bridge;
 }

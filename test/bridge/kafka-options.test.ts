@@ -26,6 +26,18 @@ describe('bridge Kafka client options', () => {
     assert.deepEqual(ignored, ['kafka.producer.linger.ms']);
   });
 
+  it('makes the producer idempotent unless turned off or acks is not all, as the Java client does', () => {
+    const idempotent = (props: Record<string, string>) => producerOptions(config(props)).options.idempotent;
+    assert.equal(idempotent({}), true);
+    assert.equal(idempotent({ 'kafka.producer.enable.idempotence': 'false' }), false);
+    assert.equal(idempotent({ 'kafka.producer.acks': '1' }), false);
+    assert.throws(
+      () =>
+        producerOptions(config({ 'kafka.producer.acks': '1', 'kafka.producer.enable.idempotence': 'true' })),
+      /^BridgeConfigError: kafka\.producer\.enable\.idempotence: 'true' needs acks=all/,
+    );
+  });
+
   it('sets up SASL over TLS from security.protocol and sasl.jaas.config', () => {
     const { options } = baseClientOptions(
       config({

@@ -61,6 +61,16 @@ describe('bridge HTTP server', () => {
     }
   });
 
+  it("names the path a gateway serves it under (X-Forwarded-Path/-Prefix) as the document's server", async () => {
+    const servers = async (headers: Record<string, string>) =>
+      ((await (await fetch(`${api}/openapi`, { headers })).json()) as { servers?: unknown }).servers;
+    assert.equal(await servers({}), undefined);
+    assert.deepEqual(await servers({ 'x-forwarded-prefix': '/kafka' }), [{ url: '/kafka' }]);
+    assert.deepEqual(await servers({ 'x-forwarded-prefix': '/kafka', 'x-forwarded-path': '/bridge/v1' }), [
+      { url: '/bridge/v1' },
+    ]);
+  });
+
   it('answers unknown routes with a 404 error body', async () => {
     const res = await fetch(`${api}/no/such/route`);
     assert.equal(res.status, 404);

@@ -213,4 +213,29 @@ describe('createResponseValidator on the bridge document', { skip: bridgeOpenApi
     validator.validateResponse('healthy', 200, undefined, '');
     validator.validateResponse('metrics', 200, 'text/plain; version=0.0.4; charset=utf-8', '# HELP x\n');
   });
+
+  test("unsubscribe's 404 is also accepted in the bridge's JSON type, as Strimzi sends it", () => {
+    const notFound = { error_code: 404, message: 'The specified consumer instance was not found.' };
+    assert.throws(
+      () => createResponseValidator(published()).validateResponse('unsubscribe', 404, JSON_V2, notFound),
+      /content type "application\/vnd.kafka.v2\+json" is not documented \(documented: application\/json\)/,
+    );
+    const validator = createResponseValidator(tightenedBridgeOpenApi(published()));
+    validator.validateResponse('unsubscribe', 404, JSON_V2, notFound);
+    validator.validateResponse('unsubscribe', 404, 'application/json', notFound);
+  });
+
+  test('a subscription lists its topics as an array of names, as in the example and in Strimzi', () => {
+    const listed = { topics: ['t1', 't2'], partitions: [{ t1: [0, 1] }, { t2: [0] }] };
+    assert.throws(
+      () => createResponseValidator(published()).validateResponse('listSubscriptions', 200, JSON_V2, listed),
+      /body\/topics must be object/,
+    );
+    const validator = createResponseValidator(tightenedBridgeOpenApi(published()));
+    validator.validateResponse('listSubscriptions', 200, JSON_V2, listed);
+    assert.throws(
+      () => validator.validateResponse('listSubscriptions', 200, JSON_V2, { topics: { topics: ['t1'] } }),
+      /body\/topics must be array/,
+    );
+  });
 });

@@ -29,7 +29,7 @@ export function loadBridgeOpenApi(): OpenApiDocument {
 }
 
 /**
- * The document with two corrections, without which no real bridge response could pass:
+ * The document with four corrections, without which no real bridge response could pass:
  * - Error and OffsetRecordSent get the properties the Strimzi bridge always sends marked required. As
  *   published, neither requires anything nor forbids extra properties, so every object matches both
  *   and OffsetRecordSentList's `oneOf: [OffsetRecordSent, Error]` rejects every send response ("must
@@ -37,6 +37,12 @@ export function loadBridgeOpenApi(): OpenApiDocument {
  *   `{error_code, message}`.
  * - GET /openapi and /openapi/v3 are documented as an application/json *string*, while the document
  *   they serve is a JSON object: their schema becomes an object with `openapi` and `paths`.
+ * - DELETE .../subscription documents its 404 as application/json, while the Strimzi bridge answers
+ *   every unknown instance, this one included, in application/vnd.kafka.v2+json (HttpBridge's
+ *   processConsumer): that type is listed next to the published one.
+ * - SubscribedTopicList's `topics` refers to the Topics request schema (an object with `topics` and
+ *   `topic_pattern`), while its own example and the Strimzi bridge (HttpSinkBridgeEndpoint's
+ *   doListSubscriptions) give an array of topic names: it becomes that array.
  */
 export function tightenedBridgeOpenApi(document: OpenApiDocument): OpenApiDocument {
   const copy = structuredClone(document);
@@ -48,6 +54,14 @@ export function tightenedBridgeOpenApi(document: OpenApiDocument): OpenApiDocume
     const content = operation?.responses?.['200']?.content?.['application/json'];
     if (content) content.schema = { type: 'object', required: ['openapi', 'paths'] };
   }
+  const unsubscribe = copy.paths['/consumers/{groupid}/instances/{name}/subscription']?.delete as
+    | OperationObject
+    | undefined;
+  const notFound = unsubscribe?.responses?.['404']?.content;
+  if (notFound?.['application/json'])
+    notFound['application/vnd.kafka.v2+json'] = notFound['application/json'];
+  const listed = schemas.SubscribedTopicList as { properties?: Record<string, unknown> } | undefined;
+  if (listed?.properties) listed.properties.topics = { type: 'array', items: { type: 'string' } };
   return copy;
 }
 

@@ -1,8 +1,12 @@
-// End-to-end harness for the HTTP bridge: the compat broker (Nagare in-process, or Apache Kafka with
-// NAGARE_TEST_SUBJECT=apache-kafka; test/support/compat-target.ts), the bridge started on it on port 0,
-// and plain-fetch clients for its API and management ports whose every response is checked against the
-// bridge's OpenAPI document (test/support/bridge-openapi.ts) before a test sees it.
+// End-to-end harness for the HTTP bridge: a broker, the bridge started on it on port 0, and plain-fetch
+// clients for its API and management ports whose every response is checked against the bridge's OpenAPI
+// document (test/support/bridge-openapi.ts) before a test sees it. describeBridge declares a suite once
+// per broker (Nagare and Apache Kafka), so one file proves the bridge behaves the same on both.
 import assert from 'node:assert/strict';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe } from 'node:test';
 import pino from 'pino';
 import { bridgeConfigFromProperties } from '../../src/bridge/config.ts';
 import { createBridge } from '../../src/bridge/server.ts';
@@ -15,7 +19,9 @@ import {
   type ResponseValidator,
   tightenedBridgeOpenApi,
 } from './bridge-openapi.ts';
-import { type CompatFixture, compatSkip, type RunningBroker, useCompatBroker } from './compat-target.ts';
+import { type CompatFixture, compatSkip } from './compat-target.ts';
+import { requireInCI } from './external-tools.ts';
+import { apacheKafka, nagare, type RunningBroker, subjectTarget, type Target } from './targets.ts';
 
 /** The bridge's embedded formats and the content types naming them. */
 export const CONTENT_TYPES = {
@@ -31,6 +37,8 @@ export interface BridgeRequest {
   body?: unknown;
   contentType?: string;
   accept?: string;
+  /** More request headers, e.g. a proxy's Forwarded. */
+  headers?: Record<string, string>;
   /**
    * A status the test expects although the OpenAPI document does not list it for the operation (e.g.
    * 204 for async=true, 415, 406): the response must have exactly this status, the document must indeed
@@ -68,7 +76,7 @@ export function bridgeClient(
   return {
     baseUrl,
     async request(method, path, options = {}) {
-      const headers: Record<string, string> = {};
+      const headers: Record<string, string> = { ...options.headers };
       if (options.contentType !== undefined) headers['content-type'] = options.contentType;
       if (options.accept !== undefined) headers.accept = options.accept;
       const body =
@@ -203,35 +211,80 @@ export function bridgeSkip(...missing: Array<string | undefined>): string | unde
   return compatSkip(bridgeOpenApiMissing(), ...missing);
 }
 
+/** What a bridge suite's tests share; read it inside tests, once the suite's `before` has run. */
 export interface BridgeFixture extends CompatFixture {
   readonly bridge: RunningBridge;
 }
 
 /**
- * Registers a bridge test file's hooks: the compat broker, then the bridge on it, both shared by the
- * file's tests and stopped after them (unless `skip`).
+ * The brokers the bridge's end-to-end suites run against: Nagare and Apache Kafka, the reference whose
+ * answers the same assertions must match; only the one NAGARE_TEST_SUBJECT names when it is set.
  */
-export function useBridge(
-  skip: string | undefined,
-  options: { workDirPrefix?: string; properties?: Record<string, string> } = {},
-): BridgeFixture {
+export function bridgeTargets(): Target[] {
+  return process.env.NAGARE_TEST_SUBJECT ? [subjectTarget()] : [nagare, apacheKafka];
+}
+
+export interface BridgeSuiteOptions {
+  /** Skip reasons of the tools the suite needs besides the broker (e.g. kcatMissing()). */
+  missing?: Array<string | undefined>;
+  /** Also make a temp folder whose name starts with this (for kcat's files), removed afterwards. */
+  workDirPrefix?: string;
+  /** Bridge properties over startBridge's defaults. */
+  properties?: Record<string, string>;
+}
+
+/**
+ * Declares the suite `title [broker]` once per bridgeTargets() broker, each with its own broker and
+ * bridge (started in the suite's before hook, so only one broker runs at a time); `tests` declares the
+ * tests and receives that suite's fixture. A broker or tool missing here skips its suite, and fails it
+ * under CI=true (requireInCI).
+ */
+export function describeBridge(
+  title: string,
+  options: BridgeSuiteOptions,
+  tests: (fixture: BridgeFixture) => void,
+): void {
+  for (const target of bridgeTargets()) {
+    const reasons = [bridgeOpenApiMissing(), target.missing(), ...(options.missing ?? [])];
+    const skip = requireInCI(reasons.find((reason) => reason !== undefined));
+    describe(`${title} [${target.name}]`, { skip }, () => {
+      tests(useBridgeOn(target, options));
+    });
+  }
+}
+
+/**
+ * Broker settings of every bridge suite: groups form at once instead of after the 3 s classic groups
+ * wait for more members, as test/support/apache-kafka.ts already configures Apache Kafka for tests.
+ */
+const BROKER_OVERRIDES = { 'group.initial.rebalance.delay.ms': '0' };
+
+/** The suite's hooks (node:test runs none of a skipped suite's) and the fixture they fill. */
+function useBridgeOn(target: Target, options: BridgeSuiteOptions): BridgeFixture {
+  let broker: RunningBroker | undefined;
   let bridge: RunningBridge | undefined;
-  const compat = useCompatBroker(skip, {
-    workDirPrefix: options.workDirPrefix,
-    async setUp(broker: RunningBroker) {
-      bridge = await startBridge(broker.bootstrap, options.properties);
-      return () => bridge?.stop() ?? Promise.resolve();
-    },
+  let workDir: string | undefined;
+  before(async () => {
+    broker = await target.start({ overrides: BROKER_OVERRIDES });
+    if (options.workDirPrefix) workDir = await mkdtemp(join(tmpdir(), options.workDirPrefix));
+    bridge = await startBridge(broker.bootstrap, options.properties);
+  });
+  after(async () => {
+    await bridge?.stop();
+    await broker?.stop();
+    if (workDir) await rm(workDir, { recursive: true, force: true });
   });
   return {
     get broker() {
-      return compat.broker;
+      if (!broker) throw new Error(`no ${target.name} broker: it starts in the suite's before hook`);
+      return broker;
     },
     get workDir() {
-      return compat.workDir;
+      if (!workDir) throw new Error('no work folder: pass workDirPrefix, and read it inside tests');
+      return workDir;
     },
     get bridge() {
-      if (!bridge) throw new Error('no bridge: it starts in the before hook, unless skipped');
+      if (!bridge) throw new Error("no bridge: it starts in the suite's before hook");
       return bridge;
     },
   };

@@ -16,6 +16,12 @@ export function kcatMissing(): string | undefined {
   return runs('kcat', ['-V']) ? undefined : `kcat not found: apt-get install -y kcat, or ${installAll}`;
 }
 
+export function opensslMissing(): string | undefined {
+  return runs('openssl', ['version'])
+    ? undefined
+    : `openssl not found: apt-get install -y openssl, or ${installAll}`;
+}
+
 export function javaMissing(): string | undefined {
   if (runs('java', ['-version']) && runs('javac', ['-version'])) return undefined;
   return `java/javac not found: apt-get install -y openjdk-17-jdk-headless, or ${installAll}`;
