@@ -1,6 +1,7 @@
 // A request body checked against what its operation declares, in the order a client can act on: first
-// the Content-Type, then JSON syntax, then the schema. Each failure is a 400 worded as Strimzi's (its
-// OpenAPI validation answers these with 400), schema failures with one validation error per mismatch.
+// the Content-Type, then JSON syntax, then the schema. A Content-Type the operation does not take is 415
+// Unsupported Media Type (Strimzi's OpenAPI validation answers it with a 400; its wording is kept); bad
+// JSON or a schema mismatch is a 400 worded as Strimzi's, with one validation error per mismatch.
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import { mediaType } from './content-types.ts';
 import { BridgeHttpError, schemaViolation } from './errors.ts';
@@ -46,7 +47,7 @@ export function readRequestBody(
   const type = contentType === undefined ? undefined : mediaType(contentType);
   if (type === undefined || !declared.contentTypes.includes(type)) {
     throw new BridgeHttpError(
-      400,
+      415,
       `Validation error on: The format of the request body is not supported: ${contentType ?? 'no Content-Type'}` +
         ` (expected ${declared.contentTypes.join(' or ')})`,
     );

@@ -11,13 +11,13 @@ import { Producer, stringSerializers } from '@platformatic/kafka';
 import {
   assertBadRequest,
   assertError,
+  assertUnsupportedMediaType,
   type BridgeClient,
   type BridgeResponse,
   CONTENT_TYPES,
   describeBridge,
   SCHEMA_VALIDATION_ERROR,
   startBridge,
-  UNSUPPORTED_FORMAT_ERROR,
   waitUntil,
 } from '../support/bridge.ts';
 import { kcatProduce } from '../support/bridge-kcat.ts';
@@ -747,20 +747,20 @@ describeBridge(
         }
       });
 
-      test('a request body in a content type other than application/vnd.kafka.v2+json is 400', async () => {
+      test('a request body in a content type other than application/vnd.kafka.v2+json is 415', async () => {
         const created = await api().request('POST', '/consumers/bad-group', {
           contentType: 'application/json',
           body: { name: 'wrong-type' },
-          undocumented: 400,
+          undocumented: 415,
         });
-        assertBadRequest(created, UNSUPPORTED_FORMAT_ERROR);
+        assertUnsupportedMediaType(created);
         const consumer = await instance('bad-group', { name: 'right-type' });
         const subscribed = await api().request('POST', `${consumer.path}/subscription`, {
           contentType: CONTENT_TYPES.json,
           body: { topics: ['t'] },
-          undocumented: 400,
+          undocumented: 415,
         });
-        assertBadRequest(subscribed, UNSUPPORTED_FORMAT_ERROR);
+        assertUnsupportedMediaType(subscribed);
         await remove(consumer);
       });
 

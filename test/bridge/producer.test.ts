@@ -8,10 +8,10 @@ import { describe, test } from 'node:test';
 import {
   assertBadRequest,
   assertError,
+  assertUnsupportedMediaType,
   CONTENT_TYPES,
   describeBridge,
   SCHEMA_VALIDATION_ERROR,
-  UNSUPPORTED_FORMAT_ERROR,
   waitUntil,
 } from '../support/bridge.ts';
 import { type KcatRecord, kcatRead } from '../support/bridge-kcat.ts';
@@ -215,8 +215,9 @@ describeBridge('producing', { missing: [kcatMissing()] }, (fixture) => {
     });
   });
 
-  // As in the Strimzi bridge: requests its OpenAPI validation rejects (schema, parameters, content type)
-  // are 400, which the document does not list; records the embedded format cannot convert are 422.
+  // As in the Strimzi bridge: requests its OpenAPI validation rejects (schema, parameters) are 400, which
+  // the document does not list; records the embedded format cannot convert are 422. A content type the
+  // operation does not take is 415 (Strimzi: 400).
   describe('producer bad requests', () => {
     const rejected = async (path: string, contentType: string, body: unknown) =>
       fixture.bridge.api.request('POST', path, { contentType, body, undocumented: 400 });
@@ -244,13 +245,18 @@ describeBridge('producing', { missing: [kcatMissing()] }, (fixture) => {
       );
     });
 
-    test('a content type that is not an embedded format is 400', async () => {
+    test('a content type that is not an embedded format is 415', async () => {
       const topic = await freshTopic('bridge-produce-bad-type');
       const body = { records: [{ value: 'v' }] };
-      assertBadRequest(
-        await rejected(`/topics/${topic}`, 'application/json', body),
-        UNSUPPORTED_FORMAT_ERROR,
-      );
+      for (const contentType of ['application/json', CONTENT_TYPES.v2, 'text/plain']) {
+        assertUnsupportedMediaType(
+          await fixture.bridge.api.request('POST', `/topics/${topic}`, {
+            contentType,
+            body,
+            undocumented: 415,
+          }),
+        );
+      }
     });
 
     test('a body without records is 422', async () => {

@@ -34,11 +34,11 @@ describe('bridge request bodies', () => {
     });
   });
 
-  it('answers 400 for a media type the operation does not take, before looking at the body', () => {
+  it('answers 415 for a media type the operation does not take, before looking at the body', () => {
     const refused = status(() => readRequestBody('application/json', 'not json', produce, validate));
-    assert.equal(refused.status, 400);
+    assert.equal(refused.status, 415);
     assert.match(refused.message, /The format of the request body is not supported: application\/json/);
-    assert.equal(status(() => readRequestBody(undefined, '{}', produce, validate)).status, 400);
+    assert.equal(status(() => readRequestBody(undefined, '{}', produce, validate)).status, 415);
   });
 
   it('answers 400 for text that is not JSON, or a missing required body', () => {

@@ -78,11 +78,11 @@ describe('bridge HTTP server', () => {
     assert.deepEqual(await res.json(), { error_code: 404, message: 'Not Found' });
   });
 
-  it('refuses a produce body that is not an embedded format with 400, as Strimzi', async () => {
+  it('refuses a produce body that is not an embedded format with 415 Unsupported Media Type', async () => {
     const res = await post('/topics/t', 'application/json', '{"records":[{"value":"v"}]}');
-    assert.equal(res.status, 400);
+    assert.equal(res.status, 415);
     const body = (await res.json()) as { error_code: number; message: string };
-    assert.equal(body.error_code, 400);
+    assert.equal(body.error_code, 415);
     assert.match(body.message, /The format of the request body is not supported/);
   });
 

@@ -8,10 +8,10 @@ import { before, describe, test } from 'node:test';
 import {
   assertBadRequest,
   assertError,
+  assertUnsupportedMediaType,
   CONTENT_TYPES,
   describeBridge,
   SCHEMA_VALIDATION_ERROR,
-  UNSUPPORTED_FORMAT_ERROR,
   waitUntil,
 } from '../support/bridge.ts';
 import { kcatProduce } from '../support/bridge-kcat.ts';
@@ -147,13 +147,13 @@ describeBridge(
         assertBadRequest(response, SCHEMA_VALIDATION_ERROR);
       });
 
-      test('POST /admin/topics in a content type other than the json embedded format is 400', async () => {
+      test('POST /admin/topics in a content type other than the json embedded format is 415', async () => {
         const response = await fixture.bridge.api.request('POST', '/admin/topics', {
           contentType: 'text/plain',
           body: JSON.stringify({ topic_name: 'bridge-topics-bad-type' }),
-          undocumented: 400,
+          undocumented: 415,
         });
-        assertBadRequest(response, UNSUPPORTED_FORMAT_ERROR);
+        assertUnsupportedMediaType(response);
       });
     });
 
