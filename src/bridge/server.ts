@@ -2,7 +2,7 @@
 // management port of their own. Every operation is declared once (routes.ts); this module registers
 // the declarations with Fastify, checks request bodies, turns errors into `{error_code, message}`
 // bodies and counts requests.
-import type { AddressInfo } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
 import cors from '@fastify/cors';
 import Fastify, { type FastifyReply, type FastifyRequest, LogController } from 'fastify';
 import type { Logger } from 'pino';
@@ -155,11 +155,19 @@ async function httpApp(
     request.log.error({ err, url: request.url }, 'request failed');
     return send(reply, errorReply(new BridgeHttpError(500, err.message || 'Internal Server Error')));
   });
-  app.addHook('onResponse', async (request: FastifyRequest, reply: FastifyReply) => {
-    const operation =
-      (request.routeOptions.config as { operationId?: string } | undefined)?.operationId ?? 'unknown';
-    metrics.observeRequest(operation, request.method, reply.statusCode, reply.elapsedTime / 1000);
+  const answered = new WeakMap<FastifyRequest, (answer?: { status: number; seconds: number }) => void>();
+  app.addHook('onRequest', async (request: FastifyRequest) => {
+    answered.set(request, metrics.requestStarted(request.url.split('?', 1)[0] ?? '/', request.method));
   });
+  app.addHook('onResponse', async (request: FastifyRequest, reply: FastifyReply) => {
+    answered.get(request)?.({ status: reply.statusCode, seconds: reply.elapsedTime / 1000 });
+    answered.delete(request);
+  });
+  app.addHook('onRequestAbort', async (request: FastifyRequest) => {
+    answered.get(request)?.();
+    answered.delete(request);
+  });
+  app.server.on('connection', (socket: Socket) => socket.once('close', metrics.connectionOpened()));
   return app;
 }
 

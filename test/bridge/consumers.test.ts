@@ -318,6 +318,33 @@ describeBridge(
         }
       });
 
+      test('with auto-commit, what an instance polled is committed when the group rebalances', async () => {
+        const topic = await freshTopic('consume-rebalance-commit', 2);
+        const group = 'rebalance-commit-group';
+        await produce(
+          topic,
+          Array.from({ length: 10 }, (_, i) => ({ value: `r${i}`, partition: i % 2 })),
+        );
+        const first = await instance(group, { format: 'text' });
+        await subscribe(first, { topics: [topic] });
+        assert.equal((await pollUntil(first, 10)).length, 10);
+        // The first instance polls no more: only the rebalance a second member causes can commit what
+        // it handed out, as the Java consumer does before rejoining.
+        const second = await instance(group, { format: 'text' });
+        await subscribe(second, { topics: [topic] });
+        await waitUntil(
+          'the second instance to get a partition',
+          async () => {
+            assert.deepEqual(await pollOnce(second), [], 'records the first instance handed out');
+            return ((await assignment(second)).get(topic) ?? []).length > 0;
+          },
+          SETTLE_MS,
+        );
+        for (let i = 0; i < 3; i++)
+          assert.deepEqual(await pollOnce(second), [], 'nothing is delivered again');
+        await remove(first, second);
+      });
+
       test('two instances of one group share the partitions: each record reaches exactly one of them', async () => {
         const topic = await freshTopic('consume-group-shared', 4);
         const group = 'shared-group';

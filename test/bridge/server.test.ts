@@ -142,10 +142,19 @@ describe('bridge HTTP server', () => {
     const metrics = await fetch(`${management}/metrics`);
     assert.equal(metrics.status, 200);
     assert.match(metrics.headers.get('content-type') ?? '', /^text\/plain/);
+    // Strimzi's names and labels, so its Grafana dashboard and alert rules for the bridge apply.
+    const text = await metrics.text();
     assert.match(
-      await metrics.text(),
-      /nagare_bridge_http_requests_total\{operation="send",method="POST",status="400"\} [1-9]\d*$/m,
+      text,
+      /^strimzi_bridge_http_server_requests_total\{path="\/topics\/t",method="POST",code="415"\} [1-9]\d*$/m,
     );
+    assert.match(
+      text,
+      /^strimzi_bridge_http_server_response_time_seconds_count\{path="\/topics\/t",method="POST",code="415"\} [1-9]\d*$/m,
+    );
+    assert.match(text, /^strimzi_bridge_http_server_active_connections [1-9]\d*$/m);
+    assert.match(text, /^strimzi_bridge_http_server_active_requests\{path="\/topics\/t",method="POST"\} 0$/m);
+    assert.doesNotMatch(text, /path="\/metrics"/, 'scrapes are not counted');
     assert.equal((await fetch(`${api}/healthy`)).status, 404);
   });
 });

@@ -69,6 +69,11 @@ export class ConsumerInstance {
       );
       this.#positions.assign(held);
     });
+    // As the Java consumer commits before it rejoins a rebalancing group, so that the next owner of a
+    // partition starts after what this instance handed out rather than delivering it again.
+    this.#consumer.on('consumer:group:rebalance', () => {
+      if (this.settings.enableAutoCommit && this.#mode === 'subscribed') this.#autoCommit();
+    });
     // Membership errors surface on the next request; the client would otherwise throw them unhandled.
     this.#consumer.on('error', (err: unknown) => deps.logger.warn({ err, group, name }, 'consumer error'));
   }

@@ -7,10 +7,10 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { SHARE_STATE_TOPIC } from '../../../src/broker/share/share-state-log.ts';
 import type { Message } from '../../../src/protocol/codec.ts';
-import { buildBatchSync, parseBatchSync, splitBatches } from '../../../src/protocol/records/index.ts';
+import { parseBatchSync, splitBatches } from '../../../src/protocol/records/index.ts';
 import { API_KEYS } from '../../../src/protocol/schema/messages.generated.ts';
 import { type NagareUnderTest, startNagare } from '../../support/nagare.ts';
-import { createTopic, type RawClient, withRawClient } from '../../support/raw-client.ts';
+import { createTopic, produceValues, type RawClient, withRawClient } from '../../support/raw-client.ts';
 
 const GROUP = 'share-group';
 const { INVALID_RECORD_STATE, INVALID_SHARE_SESSION_EPOCH, SHARE_SESSION_NOT_FOUND, INVALID_REQUEST } = {
@@ -20,27 +20,9 @@ const { INVALID_RECORD_STATE, INVALID_SHARE_SESSION_EPOCH, SHARE_SESSION_NOT_FOU
   INVALID_REQUEST: 42,
 };
 
-async function produce(client: RawClient, topic: string, values: string[]): Promise<void> {
-  const response = await client.request(API_KEYS.Produce, 9, {
-    transactionalId: null,
-    acks: -1,
-    timeoutMs: 5000,
-    topicData: [
-      {
-        name: topic,
-        partitionData: [
-          {
-            index: 0,
-            records: buildBatchSync({
-              records: values.map((v) => ({ value: Buffer.from(v), timestamp: BigInt(Date.now()) })),
-            }),
-          },
-        ],
-      },
-    ],
-  });
-  assert.equal((response.responses as Message[])[0].partitionResponses[0].errorCode, 0);
-}
+/** `values` to partition 0 of `topic`. */
+const produce = (client: RawClient, topic: string, values: string[]) =>
+  produceValues(client, topic, 0, values);
 
 interface FetchOptions {
   memberId: string;
