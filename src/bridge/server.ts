@@ -15,6 +15,7 @@ import { type BridgeMetrics, createBridgeMetrics } from './metrics.ts';
 import { openApiDocument } from './openapi.ts';
 import { BridgeProducer } from './producer.ts';
 import { producerOperations } from './producer-operations.ts';
+import { firstHeaderValue } from './proxy-headers.ts';
 import { createBodyValidator, readRequestBody } from './request-body.ts';
 import {
   type BridgeOperation,
@@ -227,11 +228,8 @@ function infoOperations(document: () => string): BridgeOperation[] {
  * writes that path into Swagger 2's `basePath`; OpenAPI 3 says it with `servers`.
  */
 function documentBehindProxy(document: string, headers: OperationRequest['headers']): string {
-  const header = (name: string) => {
-    const value = headers[name];
-    return typeof value === 'string' && value !== '' ? value : undefined;
-  };
-  const path = header('x-forwarded-path') ?? header('x-forwarded-prefix');
+  const path =
+    firstHeaderValue(headers['x-forwarded-path']) ?? firstHeaderValue(headers['x-forwarded-prefix']);
   if (path === undefined) return document;
   return JSON.stringify({ ...JSON.parse(document), servers: [{ url: path }] });
 }

@@ -3,6 +3,7 @@
 // needed) or else X-Forwarded-Host with X-Forwarded-Proto; the path from X-Forwarded-Path or the
 // request's own; a host without a port gets the scheme's default one. Pure.
 import { BridgeHttpError } from '../errors.ts';
+import { firstHeaderValue as first } from '../proxy-headers.ts';
 
 export type Headers = Record<string, string | string[] | undefined>;
 
@@ -42,10 +43,4 @@ export function consumerBaseUri(
   }
   const base = path.endsWith('/') ? path : `${path}/`;
   return `${scheme}://${host}${base}instances/${name}`;
-}
-
-/** The first value of a header: proxies may send it more than once, and the first one is the client's. */
-function first(value: string | string[] | undefined): string | undefined {
-  const text = Array.isArray(value) ? value[0] : value;
-  return text?.split(',')[0]?.trim() || undefined;
 }
